@@ -1,0 +1,155 @@
+"""The command line: thin adapters from arguments to tracker.core, and one error boundary."""
+
+from __future__ import annotations
+
+import os
+import sys
+import traceback
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from typer.core import TyperGroup
+
+from tracker import __version__, paths
+from tracker.cli import output
+from tracker.config import Config, load
+from tracker.errors import ExitCode, TrackerError
+from tracker.storage import Store, open_store
+
+DEBUG_ENV = "TRACKER_DEBUG"
+
+
+class _Boundary(TyperGroup):
+    """The single place where errors become a message on stderr and an exit code."""
+
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except TrackerError as exc:
+            report(exc)
+            raise typer.Exit(int(exc.exit_code)) from None
+        except (typer.Exit, typer.Abort, typer.TyperException):
+            raise  # typer reports its own usage errors and exits
+        except BrokenPipeError:
+            # The reader went away (e.g. `tracker ... | head`); say nothing more.
+            _silence_stdout()
+            raise typer.Exit(int(ExitCode.OK)) from None
+        except KeyboardInterrupt:
+            output.say("interrupted; nothing was written", style="yellow")
+            raise typer.Exit(130) from None
+        except Exception as exc:
+            if os.environ.get(DEBUG_ENV):
+                traceback.print_exc()
+            output.err.print(
+                output.safe(f"tracker: internal error: {type(exc).__name__}: {exc}", "red"),
+            )
+            output.say(
+                f"This is a bug; please report it. Set {DEBUG_ENV}=1 to see the traceback. "
+                "Nothing was written to the store."
+            )
+            raise typer.Exit(int(ExitCode.ERROR)) from None
+
+
+def _silence_stdout() -> None:
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+
+
+def report(exc: TrackerError) -> None:
+    output.err.print(output.safe(f"tracker: error: {exc.message}", "red"))
+    if exc.hint:
+        output.err.print(output.safe(f"hint: {exc.hint}", "dim"))
+
+
+@dataclass
+class Env:
+    """Where this run reads its store and config from, decided once per invocation."""
+
+    db_option: Path | None = None
+    config_option: Path | None = None
+    _config: Config | None = field(default=None, repr=False)
+
+    @property
+    def config(self) -> Config:
+        if self._config is None:
+            self._config = load(paths.resolve_config(self.config_option))
+        return self._config
+
+    @property
+    def db(self) -> Path:
+        configured = self.config.section("store").get("db") or None
+        return paths.resolve_db(self.db_option, configured)
+
+    @property
+    def lock_timeout(self) -> float:
+        return float(self.config.section("store").get("lock_timeout", 10.0))
+
+    @contextmanager
+    def read(self) -> Iterator[Store]:
+        with open_store(self.db) as store:
+            yield store
+
+    @contextmanager
+    def write(self) -> Iterator[Store]:
+        with open_store(self.db, write=True, lock_timeout=self.lock_timeout) as store:
+            yield store
+
+
+_current: ContextVar[Env] = ContextVar("tracker_env")
+
+
+def env() -> Env:
+    """The Env of the command being run (set by the root callback)."""
+    return _current.get()
+
+
+app = typer.Typer(
+    cls=_Boundary,
+    name="tracker",
+    help="Follow copyright disputes over AI training: disputes, timelines, coverage, export.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+    rich_markup_mode=None,
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        sys.stdout.write(f"tracker {__version__}\n")
+        raise typer.Exit()
+
+
+@app.callback()
+def root(
+    db: Annotated[
+        Path | None,
+        typer.Option("--db", help="Store file (default: $TRACKER_DB, config, user data dir).",
+                     show_default=False),
+    ] = None,
+    config: Annotated[
+        Path | None,
+        typer.Option("--config", help="Config file (default: $TRACKER_CONFIG, user config dir).",
+                     show_default=False),
+    ] = None,
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")
+    ] = False,
+) -> None:
+    """Follow copyright disputes over AI training from the terminal."""
+    output.reset_consoles()
+    _current.set(Env(db_option=db, config_option=config))
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app()
+
+
+# Register the command modules (each adds its commands to `app`).
+from tracker.cli import articles, disputes, store_cmds  # noqa: E402,F401

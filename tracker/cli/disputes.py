@@ -1,0 +1,264 @@
+"""`tracker dispute ...`: record and read disputes, their parties, forums and timeline."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from tracker import core
+from tracker.cli import app, env, output, render
+from tracker.cli.output import CsvOpt, JsonOpt, NlOpt
+from tracker.models import KINDS, RELATIONS, ROLES, STATUSES
+
+dispute_app = typer.Typer(help="Record and read disputes.", no_args_is_help=True)
+party_app = typer.Typer(help="Parties to a dispute, their roles and aliases.", no_args_is_help=True)
+event_app = typer.Typer(help="A dispute's dated timeline.", no_args_is_help=True)
+forum_app = typer.Typer(help="Courts or bodies where a dispute is heard.", no_args_is_help=True)
+app.add_typer(dispute_app, name="dispute")
+dispute_app.add_typer(party_app, name="party")
+dispute_app.add_typer(event_app, name="event")
+dispute_app.add_typer(forum_app, name="forum")
+
+Slug = Annotated[str, typer.Argument(help="The dispute's slug, e.g. nyt-v-openai.")]
+When = Annotated[str | None, typer.Option("--date", help="YYYY-MM-DD (default: today).")]
+Source = Annotated[str | None, typer.Option("--source", help="URL that backs this up.")]
+Note = Annotated[str, typer.Option("--note", help="A note kept with the record.")]
+Yes = Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")]
+Multi = Annotated[list[str] | None, typer.Option(help="Repeat, or separate with commas.")]
+
+STATUS_HELP = "One of: " + ", ".join(STATUSES)
+
+
+@dispute_app.command("list")
+def list_(
+    status: Annotated[str | None, typer.Option(help=STATUS_HELP)] = None,
+    party: Annotated[str | None, typer.Option(help="A party's name or alias (part of).")] = None,
+    tag: Annotated[str | None, typer.Option(help="A tag.")] = None,
+    jurisdiction: Annotated[str | None, typer.Option(help="e.g. US, UK, JP.")] = None,
+    kind: Annotated[str | None, typer.Option(help="One of: " + ", ".join(KINDS))] = None,
+    json_: JsonOpt = False, nl: NlOpt = False, csv_: CsvOpt = False,
+) -> None:
+    """List disputes, e.g. `tracker dispute list --status discovery --json`."""
+    fmt = output.pick(json_, nl, csv_)
+    with env().read() as store:
+        found = core.list_disputes(store, core.DisputeFilter(status, party, tag, jurisdiction, kind))
+        counts = core.article_counts(store)
+    rows = [render.dispute_row(d, counts.get(d.slug, 0)) for d in found]
+    output.emit(rows, render.DISPUTE_COLUMNS, fmt, empty="no disputes match")
+
+
+@dispute_app.command("show")
+def show(
+    slug: Slug,
+    articles: Annotated[int, typer.Option(help="How many recent articles to show.")] = 10,
+    json_: JsonOpt = False,
+) -> None:
+    """A dispute's case page: parties, forums, status timeline, latest coverage."""
+    with env().read() as store:
+        d = core.get_dispute(store, slug)
+        coverage = core.coverage(store, slug)
+    if json_:
+        output.write_json({**d.to_dict(), "articles": [render.article_row(a)
+                                                       for a in coverage[:articles]]})
+        return
+    output.out.print(render.case_page(d, coverage[:articles], len(coverage)))
+
+
+@dispute_app.command("add")
+def add(
+    title: Annotated[str, typer.Argument(help="e.g. 'Getty Images v. Stability AI'.")],
+    slug: Annotated[str | None, typer.Option(help="Stable id (default: from the title).")] = None,
+    kind: Annotated[str, typer.Option(help="One of: " + ", ".join(KINDS))] = "lawsuit",
+    status: Annotated[str, typer.Option(help=STATUS_HELP)] = "filed",
+    started: Annotated[str | None, typer.Option(help="Date filed or started.")] = None,
+    summary: Annotated[str, typer.Option(help="What the dispute is about.")] = "",
+    tag: Multi = None, claim: Multi = None, work: Multi = None,
+    source: Source = None,
+    json_: JsonOpt = False,
+) -> None:
+    """Record a new dispute, e.g. `tracker dispute add 'Disney v. Midjourney' --started 2025-06-11`."""
+    with env().write() as store:
+        d = core.add_dispute(store, title, slug=slug, kind=kind, status=status, started=started,
+                             summary=summary, tags=tag or [], claims=claim or [],
+                             works=work or [], source=source)
+    if json_:
+        output.write_json(d.to_dict())
+    output.say(f"added dispute {d.slug}")
+
+
+@dispute_app.command("edit")
+def edit(
+    slug: Slug,
+    title: Annotated[str | None, typer.Option()] = None,
+    kind: Annotated[str | None, typer.Option(help="One of: " + ", ".join(KINDS))] = None,
+    started: Annotated[str | None, typer.Option()] = None,
+    summary: Annotated[str | None, typer.Option()] = None,
+    notes: Annotated[str | None, typer.Option()] = None,
+    new_slug: Annotated[str | None, typer.Option("--rename", help="A new slug.")] = None,
+    tag: Multi = None, untag: Multi = None, claim: Multi = None, work: Multi = None,
+    include: Annotated[list[str] | None, typer.Option(help="Extra match term.")] = None,
+    exclude: Annotated[list[str] | None, typer.Option(help="Term that vetoes a match.")] = None,
+) -> None:
+    """Change a dispute's fields (status changes: `tracker dispute status`)."""
+    changes = {"title": title, "kind": kind, "started": started, "summary": summary,
+               "notes": notes}
+    with env().write() as store:
+        d = core.edit_dispute(store, slug, changes=changes, add_tags=tag or [],
+                              remove_tags=untag or [], add_claims=claim or [],
+                              add_works=work or [], include=include or [],
+                              exclude=exclude or [], new_slug=new_slug)
+    output.say(f"updated dispute {d.slug}")
+
+
+@dispute_app.command("remove")
+def remove(slug: Slug, yes: Yes = False) -> None:
+    """Delete a dispute. Its articles are kept, unlinked from it."""
+    if not yes:
+        typer.confirm(f"Delete dispute '{slug}' and its timeline?", abort=True, err=True)
+    with env().write() as store:
+        d, unlinked = core.remove_dispute(store, slug)
+    output.say(f"removed dispute {d.slug}; {unlinked} article(s) unlinked and kept")
+
+
+@dispute_app.command("status")
+def status(
+    slug: Slug,
+    new_status: Annotated[str, typer.Argument(metavar="STATUS", help=STATUS_HELP)],
+    date: When = None, note: Note = "", source: Source = None,
+) -> None:
+    """Change the status; the change goes on the timeline, e.g. `... status nyt-v-openai trial --date 2027-01-12`."""
+    with env().write() as store:
+        event = core.set_status(store, slug, new_status, date=date, note=note, source=source)
+    output.say(f"{slug}: {event.previous_status or '-'} -> {event.status} on {event.date}")
+
+
+@dispute_app.command("statuses")
+def statuses(json_: JsonOpt = False) -> None:
+    """The controlled vocabulary of statuses, kinds, roles and relations."""
+    vocab = {"statuses": STATUSES, "kinds": KINDS, "roles": ROLES, "relations": RELATIONS}
+    if json_:
+        output.write_json(vocab)
+        return
+    for name, words in vocab.items():
+        rows = [{"word": k, "meaning": v} for k, v in words.items()]
+        output.emit(rows, [output.Column(name.title(), "word", style="bold"),
+                           output.Column("Meaning", "meaning")], output.Format.table)
+
+
+@dispute_app.command("relate")
+def relate(
+    slug: Slug,
+    relation: Annotated[str, typer.Argument(help="One of: " + ", ".join(RELATIONS))],
+    other: Annotated[str, typer.Argument(help="The other dispute's slug.")],
+) -> None:
+    """Link two disputes, e.g. `tracker dispute relate authors-v-openai consolidated-into mdl-3143`."""
+    with env().write() as store:
+        link = core.relate(store, slug, relation, other)
+    output.say(f"{slug} {link.relation} {other}")
+
+
+@dispute_app.command("unrelate")
+def unrelate(slug: Slug, other: Annotated[str, typer.Argument()]) -> None:
+    """Remove the link between two disputes."""
+    with env().write() as store:
+        core.unrelate(store, slug, other)
+    output.say(f"{slug} and {other} are no longer linked")
+
+
+@party_app.command("add")
+def party_add(
+    slug: Slug,
+    name: Annotated[str, typer.Argument(help="The party's name.")],
+    role: Annotated[str, typer.Option(help="One of: " + ", ".join(ROLES))],
+    kind: Annotated[str, typer.Option(help="company, trade-body, person, government, other")]
+    = "company",
+    alias: Annotated[list[str] | None, typer.Option(help="Another name used in coverage.")]
+    = None,
+    note: Note = "",
+) -> None:
+    """Add a party, e.g. `... party add nyt-v-openai 'Microsoft' --role respondent --alias Copilot`."""
+    with env().write() as store:
+        party = core.add_party(store, slug, name, role=role, kind=kind, aliases=alias or [],
+                               note=note)
+    output.say(f"{slug}: {party.name} ({party.role}), aliases: {', '.join(party.aliases) or '-'}")
+
+
+@party_app.command("remove")
+def party_remove(slug: Slug, name: Annotated[str, typer.Argument()]) -> None:
+    """Remove a party (by name or alias)."""
+    with env().write() as store:
+        party = core.remove_party(store, slug, name)
+    output.say(f"{slug}: removed {party.name}")
+
+
+@party_app.command("list")
+def party_list(slug: Slug, json_: JsonOpt = False, nl: NlOpt = False, csv_: CsvOpt = False) -> None:
+    """A dispute's parties with roles and aliases."""
+    with env().read() as store:
+        d = core.get_dispute(store, slug)
+    rows = [vars(p) for p in d.parties]
+    cols = [output.Column("Name", "name", style="bold"), output.Column("Role", "role"),
+            output.Column("Kind", "kind"), output.Column("Aliases", "aliases", max_width=50)]
+    output.emit(rows, cols, output.pick(json_, nl, csv_), empty="no parties")
+
+
+@event_app.command("add")
+def event_add(
+    slug: Slug,
+    text: Annotated[str, typer.Argument(help="What happened.")],
+    date: Annotated[str, typer.Option("--date", help="YYYY-MM-DD (or YYYY-MM).")],
+    source: Source = None, note: Note = "",
+    unconfirmed: Annotated[bool, typer.Option(help="Not yet confirmed by a source.")] = False,
+    status: Annotated[str | None, typer.Option(help="The status this event moved to.")] = None,
+) -> None:
+    """Add a dated event, e.g. `... event add nyt-v-openai 'Hearing on logs' --date 2026-02-03`."""
+    with env().write() as store:
+        event = core.add_event(store, slug, text, date=date, source=source, note=note,
+                               unconfirmed=unconfirmed, status=status)
+    output.say(f"{slug}: recorded event on {event.date}")
+
+
+@event_app.command("list")
+def event_list(slug: Slug, json_: JsonOpt = False, nl: NlOpt = False, csv_: CsvOpt = False) -> None:
+    """A dispute's timeline in date order."""
+    with env().read() as store:
+        d = core.get_dispute(store, slug)
+    output.emit(render.event_rows(d), render.EVENT_COLUMNS, output.pick(json_, nl, csv_),
+                empty="no events")
+
+
+@event_app.command("remove")
+def event_remove(
+    slug: Slug, number: Annotated[int, typer.Argument(help="The # from `event list`.")]
+) -> None:
+    """Remove an event that is not a status change."""
+    with env().write() as store:
+        event = core.remove_event(store, slug, number)
+    output.say(f"{slug}: removed the event of {event.date}")
+
+
+@forum_app.command("add")
+def forum_add(
+    slug: Slug,
+    name: Annotated[str, typer.Argument(help="Court or body.")],
+    jurisdiction: Annotated[str, typer.Option(help="e.g. US, UK, JP.")] = "",
+    docket: Annotated[str | None, typer.Option(help="Docket or claim number.")] = None,
+    courtlistener: Annotated[int | None, typer.Option(help="CourtListener docket id.")] = None,
+    note: Note = "",
+) -> None:
+    """Add a forum, e.g. `... forum add getty-v-stability 'N.D. Cal.' --jurisdiction US`."""
+    with env().write() as store:
+        forum = core.add_forum(store, slug, name, jurisdiction=jurisdiction, docket=docket,
+                               courtlistener_id=courtlistener, note=note)
+    output.say(f"{slug}: added forum {forum.label()}")
+
+
+@forum_app.command("remove")
+def forum_remove(
+    slug: Slug, number: Annotated[int, typer.Argument(help="1 for the first forum shown.")]
+) -> None:
+    """Remove a forum."""
+    with env().write() as store:
+        forum = core.remove_forum(store, slug, number)
+    output.say(f"{slug}: removed forum {forum.label()}")

@@ -1,0 +1,144 @@
+"""Rendering for every command: one stdout console for data, one stderr console for talk.
+
+Untrusted text (anything from a feed or typed by a user) goes through `clean()` and is
+handed to rich as `Text`, never as markup, so it cannot restyle or hijack the terminal.
+Machine formats (--json, --nl, --csv) are written to stdout directly, not through rich.
+"""
+
+from __future__ import annotations
+
+import csv
+import enum
+import json
+import os
+import re
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+# C0 and C1 controls (except tab/newline, handled below), DEL, and the Unicode
+# bidi/format characters that can reorder or hide text.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
+_ESCAPE_SEQ = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)?|[@-Z\\-_])")
+
+
+def clean(text: object, *, multiline: bool = False) -> str:
+    """Untrusted text made inert: escape sequences and control characters removed."""
+    s = "" if text is None else str(text)
+    s = _ESCAPE_SEQ.sub("", s)
+    s = _CONTROL.sub("", s)
+    if not multiline:
+        s = re.sub(r"\s+", " ", s).strip()
+    return s
+
+
+def safe(text: object, style: str = "", *, multiline: bool = False) -> Text:
+    """Untrusted text as a rich Text (never parsed as markup)."""
+    return Text(clean(text, multiline=multiline), style=style)
+
+
+def _console(stderr: bool) -> Console:
+    console = Console(stderr=stderr, highlight=False, soft_wrap=False)
+    if not console.is_terminal and "COLUMNS" not in os.environ:
+        console.width = 120  # piped or under cron: rich would assume 80 and squash tables
+    return console
+
+
+out = _console(stderr=False)
+err = _console(stderr=True)
+
+
+def reset_consoles() -> None:
+    """Recreate the consoles (tests swap sys.stdout/sys.stderr between runs)."""
+    global out, err
+    out = _console(stderr=False)
+    err = _console(stderr=True)
+
+
+def say(message: str | Text, style: str = "") -> None:
+    """Talk to the user on stderr (progress, confirmations, warnings)."""
+    err.print(message if isinstance(message, Text) else Text(message, style=style))
+
+
+def warn(message: str) -> None:
+    err.print(Text("warning: ", style="yellow bold") + safe(message))
+
+
+class Format(str, enum.Enum):
+    table = "table"
+    json = "json"
+    nl = "nl"
+    csv = "csv"
+
+
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON on stdout.")]
+NlOpt = Annotated[bool, typer.Option("--nl", help="Print one JSON object per line.")]
+CsvOpt = Annotated[bool, typer.Option("--csv", help="Print CSV with a header row.")]
+
+
+def pick(json_: bool = False, nl: bool = False, csv_: bool = False) -> Format:
+    chosen = [f for f, on in ((Format.json, json_), (Format.nl, nl), (Format.csv, csv_)) if on]
+    if len(chosen) > 1:
+        raise typer.BadParameter("choose one of --json, --nl, --csv")
+    return chosen[0] if chosen else Format.table
+
+
+def write_json(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
+
+
+@dataclass
+class Column:
+    """A table column: header, the record key it shows, and how to render the value."""
+
+    header: str
+    key: str
+    render: Callable[[Any], str] | None = None
+    style: str = ""
+    max_width: int | None = None
+    no_wrap: bool = False
+    min_width: int | None = None
+
+
+def _cell(value: Any, column: Column) -> str:
+    if column.render:
+        return column.render(value)
+    if value is None:
+        return ""
+    if isinstance(value, (list, tuple)):
+        return ", ".join(str(v) for v in value)
+    return str(value)
+
+
+def emit(rows: Sequence[dict[str, Any]], columns: Sequence[Column], fmt: Format,
+         *, title: str | None = None, empty: str = "nothing to show") -> None:
+    """Write `rows` in the chosen format. JSON gets the full records; tables the columns."""
+    if fmt is Format.json:
+        write_json(list(rows))
+        return
+    if fmt is Format.nl:
+        for row in rows:
+            sys.stdout.write(json.dumps(row, ensure_ascii=False, default=str) + "\n")
+        return
+    if fmt is Format.csv:
+        writer = csv.writer(sys.stdout, lineterminator="\n")
+        writer.writerow([c.key for c in columns])
+        for row in rows:
+            writer.writerow([clean(_cell(row.get(c.key), c)) for c in columns])
+        return
+    if not rows:
+        say(empty)
+        return
+    table = Table(title=title, header_style="bold", title_justify="left", expand=False)
+    for c in columns:
+        table.add_column(c.header, style=c.style, max_width=c.max_width, no_wrap=c.no_wrap,
+                         min_width=c.min_width, overflow="ellipsis" if c.no_wrap else "fold")
+    for row in rows:
+        table.add_row(*(safe(_cell(row.get(c.key), c)) for c in columns))
+    out.print(table)

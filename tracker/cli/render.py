@@ -1,0 +1,224 @@
+"""How records look in the terminal: table rows and the dispute case page."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.console import Group
+from rich.padding import Padding
+from rich.rule import Rule
+from rich.table import Table
+from rich.text import Text
+
+from tracker.cli.output import Column, clean, safe
+from tracker.models import ROLES, Article, Dispute, Event
+
+STATUS_STYLE = {
+    "demand-sent": "yellow",
+    "investigation": "yellow",
+    "filed": "cyan",
+    "motion-to-dismiss": "cyan",
+    "discovery": "cyan",
+    "summary-judgment": "magenta",
+    "trial": "magenta bold",
+    "judgment": "green bold",
+    "appeal": "magenta",
+    "settled": "green",
+    "dismissed": "red",
+    "withdrawn": "red",
+    "closed": "dim",
+}
+ROLE_TITLE = {
+    "claimant": "Claimants",
+    "member": "Members represented",
+    "respondent": "Respondents",
+    "intervenor": "Intervenors",
+    "amicus": "Amici",
+    "regulator": "Regulators",
+    "other": "Others involved",
+}
+
+DISPUTE_COLUMNS = [
+    Column("Slug", "slug", style="bold", no_wrap=True),
+    Column("Title", "title", max_width=44, min_width=16),
+    Column("Kind", "kind", no_wrap=True),
+    Column("Status", "status", no_wrap=True),
+    Column("Where", "where", max_width=24, min_width=5),
+    Column("Since", "since", no_wrap=True),
+    Column("Articles", "articles", style="dim", no_wrap=True),
+]
+
+ARTICLE_COLUMNS = [
+    Column("ID", "id", style="dim", no_wrap=True),
+    Column("Date", "date", no_wrap=True),
+    Column("Outlet", "outlet", max_width=18, no_wrap=True),
+    Column("Title", "title", max_width=70, min_width=20),
+    Column("Disputes", "disputes", max_width=24),
+]
+
+EVENT_COLUMNS = [
+    Column("#", "n", style="dim", no_wrap=True),
+    Column("Date", "date", no_wrap=True),
+    Column("What happened", "text", max_width=70, min_width=20),
+    Column("Status", "status", no_wrap=True),
+    Column("Source", "source", max_width=40, no_wrap=True),
+]
+
+
+def dispute_row(d: Dispute, articles: int) -> dict[str, Any]:
+    """A listing row: the full record for JSON, plus the derived table columns."""
+    row = d.to_dict()
+    row["where"] = "; ".join(d.jurisdictions()) or "-"
+    row["since"] = d.started or ""
+    row["articles"] = articles
+    return row
+
+
+def article_row(a: Article) -> dict[str, Any]:
+    row = a.to_dict()
+    row["id"] = a.id
+    row["date"] = (a.published or a.first_seen)[:10]
+    row["disputes"] = a.disputes()
+    return row
+
+
+def event_rows(d: Dispute) -> list[dict[str, Any]]:
+    rows = []
+    for n, e in enumerate(d.timeline(), 1):
+        row = vars(e).copy()
+        row["n"] = n
+        row["text"] = e.text + (" (unconfirmed)" if e.unconfirmed else "")
+        row["status"] = e.status or ""
+        rows.append(row)
+    return rows
+
+
+def _heading(text: str) -> Rule:
+    return Rule(Text(text, style="bold"), align="left", style="dim")
+
+
+def _status(status: str) -> Text:
+    return Text(f" {status} ", style=f"reverse {STATUS_STYLE.get(status, '')}".strip())
+
+
+def _kv_table() -> Table:
+    t = Table.grid(padding=(0, 2))
+    t.add_column(style="dim", no_wrap=True)
+    t.add_column()
+    return t
+
+
+def _event_line(e: Event) -> Text:
+    line = safe(e.text)
+    if e.status:
+        line = Text.assemble(_status(e.status), " ", line)
+    if e.unconfirmed:
+        line.append(" (unconfirmed)", style="yellow")
+    if e.note:
+        line.append("\n")
+        line.append_text(safe(e.note, "dim italic"))
+    if e.source:
+        line.append("\n")
+        line.append_text(safe(e.source, "dim"))
+    return line
+
+
+def case_page(d: Dispute, coverage: list[Article], total_articles: int) -> Group:
+    """The page `dispute show` prints: what a journalist needs about one dispute."""
+    parts: list[Any] = []
+    head = Text.assemble(safe(d.title, "bold"), "  ", _status(d.status))
+    parts.append(head)
+    sub = f"{d.slug} · {d.kind}"
+    if d.started:
+        sub += f" · since {d.started}"
+    parts.append(Text(sub, style="dim"))
+    if d.summary:
+        parts.append(Padding(safe(d.summary, multiline=True), (1, 0, 0, 0)))
+
+    parts.append(_heading("Parties"))
+    roles = _kv_table()
+    for role, members in d.parties_by_role().items():
+        for i, p in enumerate(members):
+            who = safe(p.name, "bold" if role in ("claimant", "respondent") else "")
+            extra = [p.kind]
+            aliases = [a for a in p.aliases if a != p.name]
+            if aliases:
+                extra.append("aka " + ", ".join(aliases))
+            who.append(f"  ({clean('; '.join(extra))})", style="dim")
+            roles.add_row(ROLE_TITLE.get(role, role) if i == 0 else "", who)
+    parts.append(roles if d.parties else Text("none recorded", style="dim"))
+
+    parts.append(_heading("Forums"))
+    if d.forums:
+        forums = _kv_table()
+        for f in d.forums:
+            line = safe(f.name)
+            if f.docket:
+                line.append_text(safe(f", No. {f.docket}", "bold"))
+            if f.courtlistener_id:
+                line.append(f"\nCourtListener docket {f.courtlistener_id}: "
+                            f"https://www.courtlistener.com/docket/{f.courtlistener_id}/",
+                            style="dim")
+            if f.note:
+                line.append_text(safe(f"\n{f.note}", "dim italic", multiline=True))
+            forums.add_row(clean(f.jurisdiction) or "-", line)
+        parts.append(forums)
+    else:
+        parts.append(Text("none (no court or body: a private demand)", style="dim"))
+
+    facts = _kv_table()
+    for label, values in (("Claims", d.claims), ("At issue", d.works), ("Tags", d.tags)):
+        if values:
+            facts.add_row(label, safe(", ".join(values)))
+    for r in d.related:
+        facts.add_row("Related", safe(f"{r.relation} {r.slug}"))
+    if facts.row_count:
+        parts.append(_heading("Facts"))
+        parts.append(facts)
+
+    parts.append(_heading("Timeline"))
+    timeline = _kv_table()
+    for e in d.timeline():
+        timeline.add_row(e.date, _event_line(e))
+    parts.append(timeline)
+
+    shown = f"latest {len(coverage)} of {total_articles}" if total_articles > len(coverage) else \
+        f"{total_articles}"
+    parts.append(_heading(f"Coverage ({shown})"))
+    if coverage:
+        cov = Table.grid(padding=(0, 2))
+        cov.add_column(style="dim", no_wrap=True)
+        cov.add_column(no_wrap=True, max_width=18)
+        cov.add_column()
+        for a in coverage:
+            cov.add_row((a.published or a.first_seen)[:10], safe(a.outlet, "cyan"),
+                        Text.assemble(safe(a.title or a.url), Text(f"  {a.id}", style="dim")))
+        parts.append(cov)
+    else:
+        parts.append(Text("no articles linked yet: 'tracker poll', or "
+                          f"'tracker article add URL --dispute {d.slug}'", style="dim"))
+    if d.notes:
+        parts.append(_heading("Notes"))
+        parts.append(safe(d.notes, multiline=True))
+    return Group(*parts)
+
+
+def article_page(a: Article) -> Group:
+    facts = _kv_table()
+    facts.add_row("ID", a.id)
+    facts.add_row("URL", safe(a.url))
+    facts.add_row("Outlet", safe(a.outlet))
+    facts.add_row("Published", a.published or "unknown")
+    facts.add_row("First seen", a.first_seen)
+    if a.language:
+        facts.add_row("Language", safe(a.language))
+    for link in a.links:
+        how = "linked by hand" if link.how == "manual" else "matched: " + ", ".join(link.terms)
+        facts.add_row("Dispute", Text.assemble(safe(link.dispute, "bold"), "  ",
+                                               safe(how, "dim")))
+    for feed in a.feeds:
+        facts.add_row("Feed", safe(feed, "dim"))
+    parts: list[Any] = [safe(a.title or a.url, "bold"), facts]
+    if a.summary:
+        parts.append(Padding(safe(a.summary, multiline=True), (1, 0, 0, 0)))
+    return Group(*parts)

@@ -1,0 +1,650 @@
+"""What the commands do: the rules for recording disputes, parties, events and articles.
+
+Functions take an open Store and plain values, check them, change the records and
+return what the CLI shows. They raise TrackerError subclasses; they never print.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from pathlib import Path
+
+from tracker import models, paths
+from tracker.errors import ConflictError, InputError, NotFoundError
+from tracker.models import Article, Dispute, Event, Forum, Link, Party, Related, now_iso
+from tracker.seed import seed_disputes
+from tracker.storage import Store, backup_path, create_store, lock_path
+from tracker.urls import check_url, host_of, normalise_url, short_id
+
+# -- disputes -------------------------------------------------------------------------------
+
+
+def get_dispute(store: Store, slug: str) -> Dispute:
+    """The dispute with this slug, or NotFoundError suggesting the closest one."""
+    dispute = store.dispute(slug)
+    if dispute is None:
+        close = models.suggest(slug, store.slugs())
+        hint = f"did you mean '{close}'?" if close else "see 'tracker dispute list'"
+        raise NotFoundError(f"no dispute '{slug}'", hint=hint)
+    return dispute
+
+
+@dataclass
+class DisputeFilter:
+    status: str | None = None
+    party: str | None = None
+    tag: str | None = None
+    jurisdiction: str | None = None
+    kind: str | None = None
+
+    def accepts(self, d: Dispute) -> bool:
+        if self.status and d.status != models.check_status(self.status):
+            return False
+        if self.kind and d.kind != models.check_kind(self.kind):
+            return False
+        if self.tag and self.tag.casefold() not in (t.casefold() for t in d.tags):
+            return False
+        if self.jurisdiction and self.jurisdiction.casefold() not in (
+            j.casefold() for j in d.jurisdictions()
+        ):
+            return False
+        if self.party:
+            needle = self.party.casefold()
+            names = (n.casefold() for p in d.parties for n in p.names())
+            if not any(needle in n for n in names):
+                return False
+        return True
+
+
+def list_disputes(store: Store, flt: DisputeFilter | None = None) -> list[Dispute]:
+    flt = flt or DisputeFilter()
+    if flt.status:
+        models.check_status(flt.status)  # an unknown status is an error, not an empty list
+    if flt.kind:
+        models.check_kind(flt.kind)
+    return [d for d in store.disputes() if flt.accepts(d)]
+
+
+def _status_event(d: Dispute, status: str, date: str, text: str, **extra: Any) -> Event:
+    event = Event(
+        date=date,
+        text=text,
+        status=status,
+        previous_status=d.status if d.events else None,
+        recorded=now_iso(),
+        **extra,
+    )
+    d.events.append(event)
+    d.status = status
+    return event
+
+
+def add_dispute(
+    store: Store,
+    title: str,
+    *,
+    slug: str | None = None,
+    kind: str = "lawsuit",
+    status: str = "filed",
+    started: str | None = None,
+    summary: str = "",
+    tags: Sequence[str] = (),
+    claims: Sequence[str] = (),
+    works: Sequence[str] = (),
+    notes: str = "",
+    source: str | None = None,
+) -> Dispute:
+    """Record a new dispute. Its first status is recorded as the first timeline event."""
+    if not title.strip():
+        raise InputError("a dispute needs a title")
+    slug = models.check_slug(slug or models.slugify(title))
+    if store.dispute(slug) is not None:
+        raise ConflictError(
+            f"a dispute '{slug}' already exists", hint="choose another --slug, or edit that one"
+        )
+    started = models.check_date(started) if started else None
+    stamp = now_iso()
+    dispute = Dispute(
+        slug=slug,
+        title=title.strip(),
+        kind=models.check_kind(kind),
+        status=models.check_status(status),
+        started=started,
+        summary=summary,
+        tags=_clean_list(tags),
+        claims=_clean_list(claims),
+        works=_clean_list(works),
+        notes=notes,
+        created=stamp,
+        updated=stamp,
+    )
+    _status_event(
+        dispute,
+        dispute.status,
+        started or stamp[:10],
+        f"Recorded with status '{dispute.status}'.",
+        source=check_url(source) if source else None,
+    )
+    store.put_dispute(dispute)
+    return dispute
+
+
+def _clean_list(items: Iterable[str]) -> list[str]:
+    out: list[str] = []
+    for item in items:
+        for part in item.split(","):
+            part = part.strip()
+            if part and part not in out:
+                out.append(part)
+    return out
+
+
+EDITABLE = ("title", "kind", "started", "summary", "notes")
+
+
+def edit_dispute(
+    store: Store,
+    slug: str,
+    *,
+    changes: dict[str, str | None],
+    add_tags: Sequence[str] = (),
+    remove_tags: Sequence[str] = (),
+    add_claims: Sequence[str] = (),
+    add_works: Sequence[str] = (),
+    include: Sequence[str] = (),
+    exclude: Sequence[str] = (),
+    new_slug: str | None = None,
+) -> Dispute:
+    """Change a dispute's descriptive fields. Status changes go through set_status."""
+    d = get_dispute(store, slug)
+    for name, value in changes.items():
+        if value is None:
+            continue
+        if name not in EDITABLE:
+            raise InputError(f"cannot edit '{name}'", hint=f"editable: {', '.join(EDITABLE)}")
+        if name == "kind":
+            value = models.check_kind(value)
+        elif name == "started":
+            value = models.check_date(value)
+        elif name == "title" and not value.strip():
+            raise InputError("a dispute needs a title")
+        setattr(d, name, value)
+    d.tags = [t for t in _clean_list([*d.tags, *add_tags]) if t not in set(remove_tags)]
+    d.claims = _clean_list([*d.claims, *add_claims])
+    d.works = _clean_list([*d.works, *add_works])
+    d.match["include"] = _clean_list([*d.match.get("include", []), *include])
+    d.match["exclude"] = _clean_list([*d.match.get("exclude", []), *exclude])
+    if new_slug and new_slug != slug:
+        _rename(store, d, models.check_slug(new_slug))
+    d.updated = now_iso()
+    store.put_dispute(d)
+    return d
+
+
+def _rename(store: Store, d: Dispute, new_slug: str) -> None:
+    if store.dispute(new_slug) is not None:
+        raise ConflictError(f"a dispute '{new_slug}' already exists")
+    old = d.slug
+    store.delete_dispute(old)
+    d.slug = new_slug
+    for other in store.disputes():
+        if any(r.slug == old for r in other.related):
+            for r in other.related:
+                if r.slug == old:
+                    r.slug = new_slug
+            store.put_dispute(other)
+    changed = []
+    for a in store.articles():
+        for link in a.links:
+            if link.dispute == old:
+                link.dispute = new_slug
+                changed.append(a)
+    store.put_articles(changed)
+
+
+def remove_dispute(store: Store, slug: str) -> tuple[Dispute, int]:
+    """Delete a dispute and every link to it. Articles stay (they may be relinked).
+
+    Returns the dispute and how many articles lost their link to it.
+    """
+    d = get_dispute(store, slug)
+    store.delete_dispute(slug)
+    for other in store.disputes():
+        kept = [r for r in other.related if r.slug != slug]
+        if len(kept) != len(other.related):
+            other.related = kept
+            store.put_dispute(other)
+    changed = []
+    for a in store.articles():
+        if a.link_for(slug):
+            a.links = [link for link in a.links if link.dispute != slug]
+            changed.append(a)
+    store.put_articles(changed)
+    return d, len(changed)
+
+
+def set_status(
+    store: Store,
+    slug: str,
+    status: str,
+    *,
+    date: str | None = None,
+    note: str = "",
+    source: str | None = None,
+    text: str | None = None,
+) -> Event:
+    """Change the status; the change is recorded as a timeline event, never overwritten."""
+    d = get_dispute(store, slug)
+    status = models.check_status(status)
+    when = models.check_date(date) if date else now_iso()[:10]
+    if status == d.status and not text:
+        raise InputError(f"'{slug}' already has status '{status}'")
+    event = _status_event(
+        d,
+        status,
+        when,
+        text or f"Status changed from '{d.status}' to '{status}'.",
+        note=note,
+        source=check_url(source, what="source URL") if source else None,
+    )
+    d.updated = now_iso()
+    store.put_dispute(d)
+    return event
+
+
+def add_event(
+    store: Store,
+    slug: str,
+    text: str,
+    *,
+    date: str,
+    source: str | None = None,
+    note: str = "",
+    unconfirmed: bool = False,
+    status: str | None = None,
+) -> Event:
+    if not text.strip():
+        raise InputError("an event needs a description")
+    if status:
+        return set_status(
+            store, slug, status, date=date, note=note, source=source, text=text.strip()
+        )
+    d = get_dispute(store, slug)
+    event = Event(
+        date=models.check_date(date),
+        text=text.strip(),
+        source=check_url(source, what="source URL") if source else None,
+        note=note,
+        unconfirmed=unconfirmed,
+        recorded=now_iso(),
+    )
+    d.events.append(event)
+    d.updated = now_iso()
+    store.put_dispute(d)
+    return event
+
+
+def remove_event(store: Store, slug: str, number: int) -> Event:
+    """Remove the event shown as `number` in the timeline (1-based).
+
+    A status event cannot be removed (the history is never rewritten); record a
+    correcting status change instead.
+    """
+    d = get_dispute(store, slug)
+    timeline = d.timeline()
+    if not 1 <= number <= len(timeline):
+        raise NotFoundError(f"'{slug}' has no event #{number}", hint=f"it has {len(timeline)}")
+    event = timeline[number - 1]
+    if event.status:
+        raise InputError(
+            f"event #{number} records a status change and is kept as history",
+            hint="record the correct status with 'tracker dispute status'",
+        )
+    d.events.remove(event)
+    d.updated = now_iso()
+    store.put_dispute(d)
+    return event
+
+
+# -- parties and forums ---------------------------------------------------------------------
+
+
+def add_party(
+    store: Store,
+    slug: str,
+    name: str,
+    *,
+    role: str,
+    kind: str = "company",
+    aliases: Sequence[str] = (),
+    note: str = "",
+) -> Party:
+    """Add a party, or add aliases to an existing party of the same name and role."""
+    d = get_dispute(store, slug)
+    if not name.strip():
+        raise InputError("a party needs a name")
+    role = models.check_role(role)
+    existing = next(
+        (p for p in d.parties if p.name.casefold() == name.strip().casefold()), None
+    )
+    if existing is not None:
+        if existing.role != role:
+            raise ConflictError(
+                f"'{existing.name}' is already a {existing.role} in '{slug}'",
+                hint="remove the party first to change its role",
+            )
+        added = [a for a in _clean_list(aliases) if a not in existing.aliases]
+        if not added:
+            raise ConflictError(f"'{existing.name}' is already a {role} in '{slug}'")
+        existing.aliases.extend(added)
+        party = existing
+    else:
+        party = Party(
+            name=name.strip(),
+            role=role,
+            kind=models.check_party_kind(kind),
+            aliases=_clean_list(aliases),
+            note=note,
+        )
+        d.parties.append(party)
+    d.updated = now_iso()
+    store.put_dispute(d)
+    return party
+
+
+def remove_party(store: Store, slug: str, name: str) -> Party:
+    d = get_dispute(store, slug)
+    party = d.find_party(name)
+    if party is None:
+        names = [p.name for p in d.parties]
+        close = models.suggest(name, names)
+        hint = f"did you mean '{close}'?" if close else f"parties: {', '.join(names) or 'none'}"
+        raise NotFoundError(f"'{slug}' has no party '{name}'", hint=hint)
+    d.parties.remove(party)
+    d.updated = now_iso()
+    store.put_dispute(d)
+    return party
+
+
+def add_forum(
+    store: Store,
+    slug: str,
+    name: str,
+    *,
+    jurisdiction: str = "",
+    docket: str | None = None,
+    courtlistener_id: int | None = None,
+    note: str = "",
+) -> Forum:
+    d = get_dispute(store, slug)
+    if not name.strip():
+        raise InputError("a forum needs a name")
+    if courtlistener_id is not None and courtlistener_id <= 0:
+        raise InputError("a CourtListener docket id is a positive number")
+    for f in d.forums:
+        if docket and f.docket == docket:
+            raise ConflictError(f"'{slug}' already has a forum with docket {docket}")
+    forum = Forum(name.strip(), jurisdiction.strip(), docket, courtlistener_id, note)
+    d.forums.append(forum)
+    d.updated = now_iso()
+    store.put_dispute(d)
+    return forum
+
+
+def remove_forum(store: Store, slug: str, number: int) -> Forum:
+    d = get_dispute(store, slug)
+    if not 1 <= number <= len(d.forums):
+        raise NotFoundError(f"'{slug}' has no forum #{number}", hint=f"it has {len(d.forums)}")
+    forum = d.forums.pop(number - 1)
+    d.updated = now_iso()
+    store.put_dispute(d)
+    return forum
+
+
+# -- links between disputes -------------------------------------------------------------------
+
+_INVERSE = {"consolidated-into": "consolidates", "consolidates": "consolidated-into"}
+
+
+def relate(store: Store, slug: str, relation: str, other: str) -> Related:
+    """Record that `slug` stands in `relation` to `other` (and the inverse on `other`)."""
+    d = get_dispute(store, slug)
+    o = get_dispute(store, other)
+    if slug == other:
+        raise InputError("a dispute cannot be related to itself")
+    relation = models.check_relation(relation)
+    if any(r.slug == other and r.relation == relation for r in d.related):
+        raise ConflictError(f"'{slug}' is already {relation} '{other}'")
+    link = Related(other, relation)
+    d.related.append(link)
+    back = _INVERSE.get(relation, "parallel" if relation == "parallel" else "related")
+    if not any(r.slug == slug for r in o.related):
+        o.related.append(Related(slug, back))
+        o.updated = now_iso()
+        store.put_dispute(o)
+    d.updated = now_iso()
+    store.put_dispute(d)
+    return link
+
+
+def unrelate(store: Store, slug: str, other: str) -> None:
+    d = get_dispute(store, slug)
+    o = get_dispute(store, other)
+    if not any(r.slug == other for r in d.related):
+        raise NotFoundError(f"'{slug}' is not related to '{other}'")
+    d.related = [r for r in d.related if r.slug != other]
+    o.related = [r for r in o.related if r.slug != slug]
+    store.put_dispute(d)
+    store.put_dispute(o)
+
+
+# -- articles -------------------------------------------------------------------------------
+
+
+def get_article(store: Store, ref: str) -> Article:
+    """An article by its short id (or a unique prefix of it) or by its URL."""
+    ref = ref.strip()
+    if "://" in ref:
+        article = store.article(short_id(normalise_url(ref)))
+    else:
+        article = store.article(ref)
+        if article is None and len(ref) >= 4:
+            matches = [i for i in store.article_ids() if i.startswith(ref)]
+            if len(matches) > 1:
+                raise InputError(f"article id '{ref}' is ambiguous", hint="give more digits")
+            article = store.article(matches[0]) if matches else None
+    if article is None:
+        raise NotFoundError(f"no article '{ref}'", hint="see 'tracker article list'")
+    return article
+
+
+def outlet_from_url(url: str) -> str:
+    host = host_of(url)
+    return host[4:] if host.startswith("www.") else host
+
+
+def add_article(
+    store: Store,
+    url: str,
+    disputes: Sequence[str],
+    *,
+    title: str = "",
+    outlet: str = "",
+    published: str | None = None,
+    summary: str = "",
+    language: str = "",
+) -> tuple[Article, bool]:
+    """Store an article by hand and link it to disputes. Returns (article, created)."""
+    canonical = normalise_url(url)
+    slugs = [get_dispute(store, s).slug for s in disputes]
+    if not slugs:
+        raise InputError("say which dispute the article belongs to", hint="--dispute SLUG")
+    published = models.check_date(published) if published else None
+    stamp = now_iso()
+    article = store.article(short_id(canonical))
+    created = article is None
+    if article is None:
+        article = Article(
+            url=canonical,
+            title=title.strip(),
+            outlet=outlet.strip() or outlet_from_url(canonical),
+            published=published,
+            summary=summary,
+            language=language,
+            first_seen=stamp,
+            updated=stamp,
+        )
+    else:
+        new_links = [s for s in slugs if article.link_for(s) is None]
+        if not new_links and not (title or outlet or published or summary or language):
+            raise ConflictError(
+                f"article {article.id} is already stored and linked to {', '.join(slugs)}",
+                hint=f"see 'tracker article show {article.id}'",
+            )
+        for name, value in (
+            ("title", title.strip()),
+            ("outlet", outlet.strip()),
+            ("published", published),
+            ("summary", summary),
+            ("language", language),
+        ):
+            if value:
+                setattr(article, name, value)
+        article.updated = stamp
+    for slug in slugs:
+        _link(article, slug, "manual", [])
+    store.put_articles([article])
+    return article, created
+
+
+def _link(article: Article, slug: str, how: str, terms: list[str]) -> bool:
+    """Attach `article` to `slug` unless it already is. A manual link wins over a match."""
+    current = article.link_for(slug)
+    if current is not None:
+        if how == "manual" and current.how != "manual":
+            current.how, current.terms = "manual", []
+            return True
+        return False
+    article.links.append(Link(slug, how, terms, now_iso()))
+    return True
+
+
+def link_article(store: Store, ref: str, slugs: Sequence[str]) -> Article:
+    article = get_article(store, ref)
+    changed = [_link(article, get_dispute(store, s).slug, "manual", []) for s in slugs]
+    if not any(changed):
+        raise ConflictError(f"article {article.id} is already linked to {', '.join(slugs)}")
+    article.updated = now_iso()
+    store.put_articles([article])
+    return article
+
+
+def unlink_article(store: Store, ref: str, slugs: Sequence[str]) -> Article:
+    article = get_article(store, ref)
+    for slug in slugs:
+        if article.link_for(slug) is None:
+            raise NotFoundError(f"article {article.id} is not linked to '{slug}'")
+    article.links = [link for link in article.links if link.dispute not in set(slugs)]
+    article.updated = now_iso()
+    store.put_articles([article])
+    return article
+
+
+def remove_article(store: Store, ref: str) -> Article:
+    article = get_article(store, ref)
+    store.delete_articles([article.id])
+    return article
+
+
+def list_articles(
+    store: Store,
+    *,
+    dispute: str | None = None,
+    since: str | None = None,
+    limit: int | None = None,
+    outlet: str | None = None,
+) -> list[Article]:
+    """Articles newest first, optionally for one dispute, published (or seen) since a date."""
+    slug = get_dispute(store, dispute).slug if dispute else None
+    since = models.parse_since(since) if since else None
+    out = []
+    for a in store.articles():
+        if slug and a.link_for(slug) is None:
+            continue
+        if since and a.sort_key() < since:
+            continue
+        if outlet and outlet.casefold() not in a.outlet.casefold():
+            continue
+        out.append(a)
+    out.sort(key=Article.sort_key, reverse=True)
+    return out[:limit] if limit else out
+
+
+_TOKEN = re.compile(r'"([^"]+)"|(\S+)')
+
+
+@dataclass
+class SearchHit:
+    article: Article
+    score: int
+    matched: list[str] = field(default_factory=list)
+
+
+def search_articles(
+    store: Store, query: str, *, dispute: str | None = None, limit: int | None = None
+) -> list[SearchHit]:
+    """Articles whose title, summary or outlet hold every term ("quoted phrases" too).
+
+    Ranked by how often the terms occur (title counts double), then newest first.
+    """
+    terms = [(m[1] or m[2]).casefold() for m in _TOKEN.finditer(query)]
+    if not terms:
+        raise InputError("give at least one search term")
+    hits = []
+    for a in list_articles(store, dispute=dispute):
+        title, body = a.title.casefold(), f"{a.summary} {a.outlet} {a.url}".casefold()
+        if all(t in title or t in body for t in terms):
+            score = sum(2 * title.count(t) + body.count(t) for t in terms)
+            hits.append(SearchHit(a, score, terms))
+    hits.sort(key=lambda h: (h.score, h.article.sort_key()), reverse=True)
+    return hits[:limit] if limit else hits
+
+
+def article_counts(store: Store) -> dict[str, int]:
+    """How many articles are linked to each dispute."""
+    counts: dict[str, int] = {}
+    for a in store.articles():
+        for slug in a.disputes():
+            counts[slug] = counts.get(slug, 0) + 1
+    return counts
+
+
+def coverage(store: Store, slug: str, limit: int | None = None) -> list[Article]:
+    return list_articles(store, dispute=slug, limit=limit)
+
+
+# -- the store itself ---------------------------------------------------------------------
+
+
+def init_store(path: Path, *, seed: bool, lock_timeout: float = 10.0) -> bool:
+    """Create the store (seeded unless told not to). False when it already existed."""
+
+    def fill(store: Store) -> None:
+        for dispute in seed_disputes() if seed else []:
+            store.put_dispute(dispute)
+
+    return create_store(path, fill, lock_timeout=lock_timeout)
+
+
+def describe_paths(db: Path, config: Path | None) -> dict[str, str]:
+    return {
+        "store": str(db),
+        "backup": str(backup_path(db)),
+        "lock": str(lock_path(db)),
+        "config": str(config) if config else "(built-in defaults)",
+        "user config file": str(paths.config_dir() / "config.toml"),
+    }

@@ -1,0 +1,352 @@
+"""The domain: disputes, parties, forums, events, articles, feeds, and their rules.
+
+Plain dataclasses that convert to and from the JSON-ready dicts kept in the store and
+written by `export`. Nothing here knows about TinyDB, typer or rich.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import difflib
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime, timezone
+from typing import Any
+
+from tracker.errors import InputError
+from tracker.urls import short_id
+
+# Controlled vocabularies. The order of STATUSES is the usual life of a dispute.
+STATUSES: dict[str, str] = {
+    "demand-sent": "a demand or request was sent; no proceedings yet",
+    "investigation": "a regulator or body is investigating",
+    "filed": "proceedings were started (complaint or claim filed)",
+    "motion-to-dismiss": "a motion to dismiss (or strike out) is pending",
+    "discovery": "pretrial discovery / disclosure",
+    "summary-judgment": "summary judgment motions are pending",
+    "trial": "at trial",
+    "judgment": "a judgment or decision was given",
+    "appeal": "on appeal",
+    "settled": "settled by the parties",
+    "dismissed": "dismissed by the court or body",
+    "withdrawn": "withdrawn or voluntarily dismissed by the claimant",
+    "closed": "over, for another reason",
+}
+KINDS: dict[str, str] = {
+    "lawsuit": "court proceedings",
+    "demand-letter": "a demand or request to a company, outside court",
+    "regulatory-action": "a complaint to, or action by, a regulator",
+    "arbitration": "arbitration or mediation",
+    "other": "anything else",
+}
+ROLES: dict[str, str] = {
+    "claimant": "brings the dispute (plaintiff, claimant, complainant)",
+    "respondent": "the dispute is brought against them (defendant, respondent)",
+    "member": "a member represented by a claimant body (e.g. a studio in a trade body)",
+    "intervenor": "joined the proceedings",
+    "amicus": "friend of the court",
+    "regulator": "the body deciding or investigating",
+    "other": "anyone else involved",
+}
+PARTY_KINDS = ("company", "trade-body", "person", "government", "other")
+RELATIONS: dict[str, str] = {
+    "consolidated-into": "this case was consolidated into the other (e.g. an MDL)",
+    "consolidates": "the other case was consolidated into this one",
+    "appeal-of": "this is an appeal of the other",
+    "parallel": "a parallel case (other forum, same facts)",
+    "refiled-as": "this case was dismissed and refiled as the other",
+    "related": "related in another way",
+}
+# Which side of a dispute a role stands on, for matching coverage.
+CLAIMANT_ROLES = frozenset({"claimant", "member"})
+RESPONDENT_ROLES = frozenset({"respondent"})
+
+SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+_DATE_RE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+
+
+def suggest(value: str, choices: Iterable[str]) -> str | None:
+    """The closest of `choices` to a mistyped `value`, or None."""
+    found = difflib.get_close_matches(value, list(choices), n=1, cutoff=0.5)
+    return found[0] if found else None
+
+
+def _choice(value: str, choices: Iterable[str], what: str) -> str:
+    """Normalise `value` (case, spaces, underscores) and check it is one of `choices`."""
+    options = list(choices)
+    norm = re.sub(r"[\s_]+", "-", value.strip().lower())
+    if norm in options:
+        return norm
+    close = suggest(norm, options)
+    hint = f"did you mean '{close}'? " if close else ""
+    raise InputError(
+        f"unknown {what} '{value}'", hint=f"{hint}choose one of: {', '.join(options)}"
+    )
+
+
+def check_status(value: str) -> str:
+    return _choice(value, STATUSES, "status")
+
+
+def check_kind(value: str) -> str:
+    return _choice(value, KINDS, "kind")
+
+
+def check_role(value: str) -> str:
+    return _choice(value, ROLES, "role")
+
+
+def check_party_kind(value: str) -> str:
+    return _choice(value, PARTY_KINDS, "party kind")
+
+
+def check_relation(value: str) -> str:
+    return _choice(value, RELATIONS, "relation")
+
+
+def check_slug(value: str) -> str:
+    if not SLUG_RE.match(value) or len(value) > 80:
+        raise InputError(
+            f"invalid slug '{value}'",
+            hint="use lower-case letters, digits and single hyphens, e.g. 'nyt-v-openai'",
+        )
+    return value
+
+
+def slugify(text: str) -> str:
+    """A slug from a title: 'Getty Images v. Stability AI' -> 'getty-images-v-stability-ai'."""
+    slug = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+    return slug[:80].rstrip("-")
+
+
+def check_date(value: str) -> str:
+    """Accept YYYY, YYYY-MM or YYYY-MM-DD (courts and press often give only a month)."""
+    text = value.strip()
+    m = _DATE_RE.match(text)
+    if m:
+        year, month, day = int(m[1]), int(m[2] or 1), int(m[3] or 1)
+        try:
+            date(year, month, day)
+        except ValueError:
+            m = None
+    if not m:
+        raise InputError(
+            f"invalid date '{value}'", hint="use YYYY-MM-DD (or YYYY-MM / YYYY when less is known)"
+        )
+    return text
+
+
+def parse_since(value: str) -> str:
+    """A --since value as an ISO date: YYYY-MM-DD, or a relative '7d', '2w', '12h'."""
+    m = re.fullmatch(r"\s*(\d+)\s*([hdw])\s*", value)
+    if m:
+        from datetime import timedelta
+
+        amount, unit = int(m[1]), m[2]
+        delta = {"h": timedelta(hours=amount), "d": timedelta(days=amount)}.get(
+            unit, timedelta(weeks=amount)
+        )
+        return (now() - delta).isoformat(timespec="seconds")
+    return check_date(value)
+
+
+def now() -> datetime:
+    return datetime.now(timezone.utc).replace(microsecond=0)
+
+
+def now_iso() -> str:
+    return now().isoformat()
+
+
+def _dedupe(items: Iterable[str]) -> list[str]:
+    seen: dict[str, None] = {}
+    for item in items:
+        item = item.strip()
+        if item and item.casefold() not in {s.casefold() for s in seen}:
+            seen[item] = None
+    return list(seen)
+
+
+@dataclass
+class Forum:
+    name: str
+    jurisdiction: str = ""
+    docket: str | None = None
+    courtlistener_id: int | None = None
+    note: str = ""
+
+    def label(self) -> str:
+        parts = [self.name]
+        if self.docket:
+            parts.append(f"No. {self.docket}")
+        return ", ".join(parts)
+
+
+@dataclass
+class Party:
+    name: str
+    role: str
+    kind: str = "company"
+    aliases: list[str] = field(default_factory=list)
+    note: str = ""
+
+    def names(self) -> list[str]:
+        """The party's name and every alias, for matching."""
+        return _dedupe([self.name, *self.aliases])
+
+
+@dataclass
+class Event:
+    date: str
+    text: str
+    status: str | None = None
+    previous_status: str | None = None
+    source: str | None = None
+    unconfirmed: bool = False
+    note: str = ""
+    recorded: str = ""
+    origin: str = "manual"  # manual | seed | docket feed URL
+
+
+@dataclass
+class Related:
+    slug: str
+    relation: str
+
+
+@dataclass
+class Dispute:
+    slug: str
+    title: str
+    kind: str = "lawsuit"
+    status: str = "filed"
+    started: str | None = None
+    summary: str = ""
+    forums: list[Forum] = field(default_factory=list)
+    parties: list[Party] = field(default_factory=list)
+    claims: list[str] = field(default_factory=list)
+    works: list[str] = field(default_factory=list)
+    tags: list[str] = field(default_factory=list)
+    notes: str = ""
+    related: list[Related] = field(default_factory=list)
+    match: dict[str, list[str]] = field(default_factory=lambda: {"include": [], "exclude": []})
+    events: list[Event] = field(default_factory=list)
+    created: str = ""
+    updated: str = ""
+
+    def timeline(self) -> list[Event]:
+        """Events in date order (stable for equal dates: the order they were recorded)."""
+        return sorted(self.events, key=lambda e: e.date)
+
+    def status_history(self) -> list[Event]:
+        return [e for e in self.timeline() if e.status]
+
+    def parties_by_role(self) -> dict[str, list[Party]]:
+        grouped: dict[str, list[Party]] = {}
+        for role in ROLES:
+            members = [p for p in self.parties if p.role == role]
+            if members:
+                grouped[role] = members
+        return grouped
+
+    def jurisdictions(self) -> list[str]:
+        return _dedupe(f.jurisdiction for f in self.forums if f.jurisdiction)
+
+    def find_party(self, name: str) -> Party | None:
+        key = name.casefold()
+        for p in self.parties:
+            if key in (n.casefold() for n in p.names()):
+                return p
+        return None
+
+    def to_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Dispute:
+        d = dict(data)
+        d["forums"] = [Forum(**f) for f in d.get("forums", [])]
+        d["parties"] = [Party(**p) for p in d.get("parties", [])]
+        d["events"] = [Event(**e) for e in d.get("events", [])]
+        d["related"] = [Related(**r) for r in d.get("related", [])]
+        d.setdefault("match", {"include": [], "exclude": []})
+        return cls(**d)
+
+
+@dataclass
+class Link:
+    """Why an article is attached to a dispute."""
+
+    dispute: str
+    how: str  # "manual" or "match"
+    terms: list[str] = field(default_factory=list)
+    at: str = ""
+
+
+@dataclass
+class Article:
+    url: str
+    title: str = ""
+    outlet: str = ""
+    published: str | None = None
+    summary: str = ""
+    language: str = ""
+    links: list[Link] = field(default_factory=list)
+    feeds: list[str] = field(default_factory=list)
+    first_seen: str = ""
+    updated: str = ""
+
+    @property
+    def id(self) -> str:
+        return short_id(self.url)
+
+    def disputes(self) -> list[str]:
+        return [link.dispute for link in self.links]
+
+    def link_for(self, slug: str) -> Link | None:
+        return next((link for link in self.links if link.dispute == slug), None)
+
+    def sort_key(self) -> str:
+        return self.published or self.first_seen
+
+    def to_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Article:
+        d = dict(data)
+        d["links"] = [Link(**link) for link in d.get("links", [])]
+        return cls(**d)
+
+
+@dataclass
+class Feed:
+    """A subscribed RSS/Atom feed and what the last polls found."""
+
+    url: str
+    name: str = ""
+    kind: str = "news"  # "news": items become articles; "docket": items become events
+    dispute: str | None = None  # the dispute a search or docket feed was made for
+    enabled: bool = True
+    etag: str | None = None
+    last_modified: str | None = None
+    body_hash: str | None = None
+    last_polled: str | None = None
+    last_status: str | None = None  # "ok", "not-modified", "error: ...", "gone"
+    errors: int = 0  # consecutive failures
+    entries: int = 0  # entries in the last parsed body
+    skipped_reason: str | None = None
+    retry_after: str | None = None
+    added: str = ""
+
+    @property
+    def id(self) -> str:
+        return short_id(self.url)
+
+    def to_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Feed:
+        return cls(**data)

@@ -1,0 +1,23 @@
+"""The disputes every new store starts with, read from the bundled seed.json."""
+
+from __future__ import annotations
+
+import json
+from importlib import resources
+
+from tracker.models import Dispute, now_iso
+
+
+def seed_disputes() -> list[Dispute]:
+    """The three seeded disputes, stamped as recorded now."""
+    text = resources.files("tracker").joinpath("seed.json").read_text("utf-8")
+    stamp = now_iso()
+    disputes = []
+    for raw in json.loads(text)["disputes"]:
+        dispute = Dispute.from_dict(raw)
+        dispute.created = dispute.updated = stamp
+        for event in dispute.events:
+            event.recorded = stamp
+            event.origin = "seed"
+        disputes.append(dispute)
+    return disputes

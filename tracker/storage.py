@@ -1,0 +1,410 @@
+"""The store: one JSON file managed by TinyDB, written atomically under a lock.
+
+This module is the only one that touches TinyDB. A command opens the store once, reads
+it into memory, makes its changes and writes the file once at the end:
+
+    with open_store(path, write=True) as store:
+        store.put_dispute(dispute)
+
+Writes go to a temporary file in the same directory which is fsynced and renamed over
+the store, so a crash leaves either the old file or the new one, never a torn one. The
+previous generation is kept beside it as `<name>.bak`. Writers hold an inter-process
+lock (`<name>.lock`) from the read to the rename, so two writers never lose each
+other's changes; readers need no lock.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+from typing import Any, TypeVar
+
+import orjson
+from filelock import FileLock
+from filelock import Timeout as LockTimeout
+from tinydb import TinyDB
+from tinydb.storages import Storage
+from tinydb.table import Document, Table
+
+from tracker.errors import LockedError, StoreError
+from tracker.models import Article, Dispute, Feed
+
+SCHEMA_VERSION = 1
+WRITE_LOG_ENV = "TRACKER_WRITE_LOG"  # benchmark hook: one line appended per file write
+
+Raw = dict[str, dict[str, Any]]
+T = TypeVar("T")
+
+
+def _migrate_0_to_1(data: Raw) -> None:
+    """Version 0 is a store written before versioning: make sure every table exists."""
+    for table in ("disputes", "articles", "feeds", "entries"):
+        data.setdefault(table, {})
+
+
+# Named, ordered migrations: MIGRATIONS[i] takes a store from version i to i + 1.
+MIGRATIONS: list[tuple[str, Callable[[Raw], None]]] = [
+    ("create-tables", _migrate_0_to_1),
+]
+assert len(MIGRATIONS) == SCHEMA_VERSION
+
+
+def dumps(data: Any) -> bytes:
+    """Stable, diff-friendly JSON: sorted keys, two-space indent, trailing newline."""
+    return orjson.dumps(data, option=orjson.OPT_SORT_KEYS | orjson.OPT_INDENT_2) + b"\n"
+
+
+def _log_write(path: Path) -> None:
+    log = os.environ.get(WRITE_LOG_ENV)
+    if log:
+        with open(log, "a", encoding="utf-8") as fh:
+            fh.write(f"{path}\n")
+
+
+def atomic_write(path: Path, payload: bytes, *, backup: bool = True) -> None:
+    """Replace `path` with `payload` so that readers see the old or the new file, whole.
+
+    On any failure the temporary file is removed and the old file is left as it was.
+    """
+    directory = path.parent
+    try:
+        mode = path.stat().st_mode & 0o777
+    except FileNotFoundError:
+        umask = os.umask(0)
+        os.umask(umask)
+        mode = 0o666 & ~umask
+    tmp_name = None
+    try:
+        fd, tmp_name = tempfile.mkstemp(dir=directory, prefix=f".{path.name}.", suffix=".tmp")
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(payload)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.chmod(tmp_name, mode)
+        if backup and path.exists():
+            _keep_backup(path)
+        os.replace(tmp_name, path)
+        tmp_name = None
+        _fsync_dir(directory)
+    except OSError as exc:
+        raise StoreError(
+            f"could not write {path}: {exc.strerror or exc}",
+            hint="the previous file is intact; free some space or fix the permissions and retry",
+        ) from None
+    finally:
+        if tmp_name is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp_name)
+    _log_write(path)
+
+
+def backup_path(path: Path) -> Path:
+    return path.with_name(path.name + ".bak")
+
+
+def _keep_backup(path: Path) -> None:
+    """Make `<name>.bak` the current generation, atomically, before it is replaced."""
+    bak = backup_path(path)
+    tmp = path.with_name(f".{path.name}.bak.tmp")
+    with contextlib.suppress(FileNotFoundError):
+        os.unlink(tmp)
+    try:
+        os.link(path, tmp)  # a hard link costs nothing and is complete at once
+    except OSError:
+        tmp.write_bytes(path.read_bytes())
+    os.replace(tmp, bak)
+
+
+def _fsync_dir(directory: Path) -> None:
+    with contextlib.suppress(OSError):  # not every platform can open a directory
+        fd = os.open(directory, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+def read_raw(path: Path) -> Raw:
+    """Parse the store file and check its shape and schema version; never writes."""
+    try:
+        blob = path.read_bytes()
+    except FileNotFoundError:
+        raise StoreError(
+            f"no store at {path}",
+            hint="run 'tracker init' to create it, or point --db / TRACKER_DB at your store",
+        ) from None
+    except OSError as exc:
+        raise StoreError(f"cannot read the store {path}: {exc.strerror or exc}") from None
+    restore = (
+        f"it was left untouched; 'tracker doctor --restore' puts back the previous "
+        f"generation ({backup_path(path).name})"
+    )
+    try:
+        data = orjson.loads(blob)
+    except orjson.JSONDecodeError as exc:
+        raise StoreError(f"the store {path} is not valid JSON ({exc})", hint=restore) from None
+    if not isinstance(data, dict) or not all(isinstance(v, dict) for v in data.values()):
+        raise StoreError(f"the store {path} does not hold tracker tables", hint=restore)
+    version = _schema_version(data)
+    if version > SCHEMA_VERSION:
+        raise StoreError(
+            f"the store {path} has schema version {version}, newer than this tracker "
+            f"understands ({SCHEMA_VERSION})",
+            hint="upgrade tracker; the file was not changed",
+        )
+    for name, migrate in MIGRATIONS[version:]:
+        try:
+            migrate(data)
+        except Exception as exc:  # a migration meeting data it cannot handle
+            raise StoreError(f"migration '{name}' failed on {path}: {exc}", hint=restore) from None
+    data.setdefault("meta", {})["schema"] = {"version": SCHEMA_VERSION}
+    return data
+
+
+def _schema_version(data: Raw) -> int:
+    version = data.get("meta", {}).get("schema", {}).get("version", 0)
+    if not isinstance(version, int) or version < 0:
+        raise StoreError(f"the store's schema version is not a number: {version!r}")
+    return version
+
+
+def new_raw() -> Raw:
+    data: Raw = {}
+    for _, migrate in MIGRATIONS:
+        migrate(data)
+    data["meta"] = {"schema": {"version": SCHEMA_VERSION}}
+    return data
+
+
+class _MemoryStorage(Storage):
+    """TinyDB storage over an in-memory dict; the Store decides when to write the file."""
+
+    def __init__(self, data: Raw) -> None:
+        self.data = data
+        self.dirty = False
+
+    def read(self) -> Raw:
+        return self.data
+
+    def write(self, data: Raw) -> None:
+        self.data = data
+        self.dirty = True
+
+
+class _KeyedTable(Table):
+    """Documents keyed by their natural key (slug, article id, feed id) instead of ints."""
+
+    document_id_class = str  # type: ignore[assignment]  # TinyDB types this as int
+
+
+class _TinyDB(TinyDB):
+    table_class = _KeyedTable
+
+
+class Store:
+    """The tracker's records, read from one file; see the module docstring."""
+
+    def __init__(self, path: Path, data: Raw) -> None:
+        self.path = path
+        self._storage = _MemoryStorage(data)
+        self._db = _TinyDB(storage=lambda: self._storage)  # type: ignore[arg-type]
+        self._cache: dict[str, Any] = {}
+
+    # -- generic helpers -------------------------------------------------------------------
+
+    def _table(self, name: str) -> Table:
+        return self._db.table(name, cache_size=0)
+
+    def _load(self, table: str, make: Callable[[dict[str, Any]], T], key: str) -> T:
+        """Build a model from a stored document, turning malformed records into StoreError."""
+        doc = self._table(table).get(doc_id=key)
+        if doc is None:
+            raise KeyError(key)
+        return self._build(table, make, key, doc)
+
+    def _build(self, table: str, make: Callable[[dict[str, Any]], T], key: str, doc: Any) -> T:
+        try:
+            return make(dict(doc))
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise StoreError(
+                f"the store {self.path} holds a malformed {table} record '{key}': {exc}",
+                hint="run 'tracker doctor' to check the store",
+            ) from None
+
+    def _all(self, table: str, make: Callable[[dict[str, Any]], T]) -> list[T]:
+        raw = self._storage.data.get(table, {})
+        return [self._build(table, make, key, doc) for key, doc in raw.items()]
+
+    def _put_many(self, table: str, docs: dict[str, dict[str, Any]]) -> None:
+        """Insert or replace many documents in two table operations, whatever their number."""
+        if not docs:
+            return
+        tbl = self._table(table)
+        existing = self._storage.data.get(table, {})
+        old = [k for k in docs if k in existing]
+        new = [Document(docs[k], doc_id=k) for k in docs if k not in existing]  # type: ignore[arg-type]
+        if old:
+
+            def replace(doc: dict[str, Any]) -> None:
+                fresh = pending.pop()
+                doc.clear()
+                doc.update(fresh)
+
+            # TinyDB applies the callable to doc_ids in order; feed the documents likewise.
+            pending = [docs[k] for k in reversed(old)]
+            tbl.update(replace, doc_ids=old)  # type: ignore[arg-type]
+        if new:
+            tbl.insert_multiple(new)
+
+    def _remove(self, table: str, keys: Iterable[str]) -> None:
+        keys = [k for k in keys if k in self._storage.data.get(table, {})]
+        if keys:
+            self._table(table).remove(doc_ids=keys)  # type: ignore[arg-type]
+
+    @property
+    def dirty(self) -> bool:
+        return self._storage.dirty
+
+    def flush(self) -> None:
+        """Write the file once if anything changed."""
+        if self._storage.dirty:
+            atomic_write(self.path, dumps(self._storage.data))
+            self._storage.dirty = False
+
+    def raw(self) -> Raw:
+        """The whole store as plain data (for export and doctor); do not mutate."""
+        return self._storage.data
+
+    # -- meta --------------------------------------------------------------------------------
+
+    def meta(self, key: str) -> dict[str, Any]:
+        return dict(self._storage.data.get("meta", {}).get(key, {}))
+
+    def set_meta(self, key: str, value: dict[str, Any]) -> None:
+        self._put_many("meta", {key: value})
+
+    # -- disputes ----------------------------------------------------------------------------
+
+    def disputes(self) -> list[Dispute]:
+        return sorted(self._all("disputes", Dispute.from_dict), key=lambda d: d.slug)
+
+    def slugs(self) -> list[str]:
+        return sorted(self._storage.data.get("disputes", {}))
+
+    def dispute(self, slug: str) -> Dispute | None:
+        try:
+            return self._load("disputes", Dispute.from_dict, slug)
+        except KeyError:
+            return None
+
+    def put_dispute(self, dispute: Dispute) -> None:
+        self._put_many("disputes", {dispute.slug: dispute.to_dict()})
+
+    def delete_dispute(self, slug: str) -> None:
+        self._remove("disputes", [slug])
+
+    # -- articles ----------------------------------------------------------------------------
+
+    def articles(self) -> list[Article]:
+        return self._all("articles", Article.from_dict)
+
+    def article(self, article_id: str) -> Article | None:
+        try:
+            return self._load("articles", Article.from_dict, article_id)
+        except KeyError:
+            return None
+
+    def article_ids(self) -> list[str]:
+        return list(self._storage.data.get("articles", {}))
+
+    def put_articles(self, articles: Iterable[Article]) -> None:
+        self._put_many("articles", {a.id: a.to_dict() for a in articles})
+
+    def delete_articles(self, ids: Iterable[str]) -> None:
+        self._remove("articles", ids)
+
+    # -- feeds -------------------------------------------------------------------------------
+
+    def feeds(self) -> list[Feed]:
+        return sorted(self._all("feeds", Feed.from_dict), key=lambda f: f.added)
+
+    def feed(self, feed_id: str) -> Feed | None:
+        try:
+            return self._load("feeds", Feed.from_dict, feed_id)
+        except KeyError:
+            return None
+
+    def put_feeds(self, feeds: Iterable[Feed]) -> None:
+        self._put_many("feeds", {f.id: f.to_dict() for f in feeds})
+
+    def delete_feeds(self, ids: Iterable[str]) -> None:
+        self._remove("feeds", ids)
+
+    # -- unmatched entries kept for rematch ---------------------------------------------------
+
+    def entries(self) -> dict[str, dict[str, Any]]:
+        return dict(self._storage.data.get("entries", {}))
+
+    def put_entries(self, entries: dict[str, dict[str, Any]]) -> None:
+        self._put_many("entries", entries)
+
+    def delete_entries(self, ids: Iterable[str]) -> None:
+        self._remove("entries", ids)
+
+
+def lock_path(path: Path) -> Path:
+    return path.with_name(path.name + ".lock")
+
+
+@contextlib.contextmanager
+def writer_lock(path: Path, timeout: float) -> Iterator[None]:
+    """Hold the store's inter-process writer lock, waiting up to `timeout` seconds."""
+    lock = FileLock(str(lock_path(path)), timeout=timeout)
+    try:
+        lock.acquire()
+    except LockTimeout:
+        raise LockedError(
+            f"the store {path} is locked by another tracker process",
+            hint=f"waited {timeout:g}s; try again when it finishes",
+        ) from None
+    except OSError as exc:
+        raise StoreError(f"cannot lock the store {path}: {exc.strerror or exc}") from None
+    try:
+        yield
+    finally:
+        lock.release()
+
+
+@contextlib.contextmanager
+def open_store(path: Path, *, write: bool = False, lock_timeout: float = 10.0) -> Iterator[Store]:
+    """Open the store; with write=True, lock it and write once on a clean exit.
+
+    An exception inside the block discards every change: the file is not touched.
+    """
+    if not write:
+        yield Store(path, read_raw(path))
+        return
+    with writer_lock(path, lock_timeout):
+        store = Store(path, read_raw(path))
+        yield store
+        store.flush()
+
+
+def create_store(path: Path, fill: Callable[[Store], None], *, lock_timeout: float = 10.0) -> bool:
+    """Create a new store at `path` and let `fill` seed it. False if one already exists."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise StoreError(f"cannot create the directory {path.parent}: {exc.strerror}") from None
+    with writer_lock(path, lock_timeout):
+        if path.exists():
+            read_raw(path)  # an unreadable file is reported, never replaced
+            return False
+        store = Store(path, new_raw())
+        fill(store)
+        store._storage.dirty = True
+        store.flush()
+        return True
