@@ -37,7 +37,7 @@ DISPUTES: list[tuple[str, list[str], list[str]]] = [
         ],
         [
             "The New York Times' copyright case against OpenAI and Microsoft moved forward",
-            "Lawyers for OpenAI argued that the New York Times lawsuit over ChatGPT should be narrowed",
+            "OpenAI lawyers argued the New York Times lawsuit over ChatGPT should be narrowed",
         ],
     ),
     (
@@ -50,7 +50,7 @@ DISPUTES: list[tuple[str, list[str], list[str]]] = [
         ],
         [
             "Getty Images said it would appeal the High Court decision on Stability AI",
-            "The dispute between Getty Images and Stability AI over Stable Diffusion returned to court",
+            "The Getty Images dispute with Stability AI over Stable Diffusion returned to court",
         ],
     ),
     (
@@ -62,26 +62,53 @@ DISPUTES: list[tuple[str, list[str], list[str]]] = [
             "OpenAI faces CODA pressure over Sora 2 and Japanese anime copyright",
         ],
         [
-            "The Content Overseas Distribution Association (CODA) asked OpenAI to stop training Sora 2",
+            "Japan's Content Overseas Distribution Association (CODA) wrote to OpenAI",
             "Members of CODA, including Studio Ghibli, say OpenAI's Sora 2 copies their works",
         ],
     ),
 ]
 
 SUBJECTS = [
-    "Chipmaker", "Cloud provider", "Startup", "Browser vendor", "Telecom giant",
-    "Database project", "Robotics firm", "Payments company", "Game studio",
-    "Open-source foundation", "Smartphone maker", "Satellite operator",
+    "Chipmaker",
+    "Cloud provider",
+    "Startup",
+    "Browser vendor",
+    "Telecom giant",
+    "Database project",
+    "Robotics firm",
+    "Payments company",
+    "Game studio",
+    "Open-source foundation",
+    "Smartphone maker",
+    "Satellite operator",
 ]
 VERBS = [
-    "unveils", "delays", "open-sources", "acquires", "benchmarks", "patches",
-    "redesigns", "expands", "retires", "prices", "ships", "tests",
+    "unveils",
+    "delays",
+    "open-sources",
+    "acquires",
+    "benchmarks",
+    "patches",
+    "redesigns",
+    "expands",
+    "retires",
+    "prices",
+    "ships",
+    "tests",
 ]
 OBJECTS = [
-    "new 3nm processor", "edge caching service", "Rust rewrite of its scheduler",
-    "battery chemistry", "quantum error-correction demo", "data centre in Norway",
-    "privacy dashboard", "developer SDK", "fibre network upgrade",
-    "vector database", "low-orbit broadband beta", "handheld console",
+    "new 3nm processor",
+    "edge caching service",
+    "Rust rewrite of its scheduler",
+    "battery chemistry",
+    "quantum error-correction demo",
+    "data centre in Norway",
+    "privacy dashboard",
+    "developer SDK",
+    "fibre network upgrade",
+    "vector database",
+    "low-orbit broadband beta",
+    "handheld console",
 ]
 FILLER = [
     "Analysts said the move could reshape the market over the next year.",
@@ -272,7 +299,7 @@ def render_opml(base_url: str, feeds: int) -> bytes:
         '<?xml version="1.0" encoding="utf-8"?>\n'
         '<opml version="2.0"><head><title>tracker bench feeds</title></head><body>\n'
         f"{outlines}</body></opml>\n"
-    ).encode("utf-8")
+    ).encode()
 
 
 def not_modified(feed: Feed, if_none_match: str | None, if_modified_since: str | None) -> bool:
@@ -339,7 +366,7 @@ class FeedServer:
             protocol_version = "HTTP/1.1"
             disable_nagle_algorithm = True
 
-            def do_GET(self) -> None:  # noqa: N802 - http.server naming
+            def do_GET(self) -> None:
                 """Serve a feed, the OPML list, or 404."""
                 server.stats.enter()
                 status = 404
@@ -387,7 +414,7 @@ class FeedServer:
                     self.wfile.write(body)
                 return status
 
-            def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+            def log_message(self, format: str, *args: object) -> None:
                 """Silence per-request logging."""
 
         return Handler
@@ -431,8 +458,11 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--port", type=int, default=8765)
     args = ap.parse_args()
-    server = FeedServer(args.feeds, args.entries, args.delay_ms, args.match_every, args.seed, args.port)
-    print(f"serving {args.feeds} feeds at {server.base_url}/feed/N.xml, OPML at {server.base_url}/feeds.opml")
+    server = FeedServer(
+        args.feeds, args.entries, args.delay_ms, args.match_every, args.seed, args.port
+    )
+    print(f"serving {args.feeds} feeds at {server.base_url}/feed/N.xml")
+    print(f"OPML at {server.base_url}/feeds.opml")
     try:
         server.httpd.serve_forever()
     except KeyboardInterrupt:

@@ -19,6 +19,7 @@ import sys
 import tempfile
 import time
 import urllib.request
+from collections import Counter
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
@@ -104,7 +105,7 @@ class Measure:
         """Median seconds, or None if the measure failed or has no samples."""
         if self.error or not self.samples:
             return None
-        return statistics.median(s["seconds"] for s in self.samples)
+        return float(statistics.median(s["seconds"] for s in self.samples))
 
     def fail(self, message: str) -> None:
         """Record the first failure."""
@@ -303,7 +304,9 @@ def reader_tool(python: Path) -> Tool:
     """lemon24/reader driven by reader_poll.py in its own venv."""
     return Tool(
         name="reader",
-        setup=lambda tmp, opml: [[str(python), str(READER_POLL), str(tmp / "reader.sqlite"), "--import", str(opml)]],
+        setup=lambda tmp, opml: [
+            [str(python), str(READER_POLL), str(tmp / "reader.sqlite"), "--import", str(opml)]
+        ],
         poll=lambda tmp: [str(python), str(READER_POLL), str(tmp / "reader.sqlite")],
         check=check_reader,
     )
@@ -364,7 +367,8 @@ def fetch_all(urls: list[str]) -> list[bytes]:
 
     def get(url: str) -> bytes:
         with opener.open(url, timeout=30) as response:
-            return response.read()
+            body: bytes = response.read()
+            return body
 
     with ThreadPoolExecutor(16) as pool:
         return list(pool.map(get, urls))
@@ -385,7 +389,9 @@ def bench_floor(b: Bench, server: FeedServer) -> None:
                 floor.fail(outcome.describe())
                 return
             parse_seconds, entries = outcome.stdout.split()
-            b.warnings += expect("floor", "entries parsed", int(entries), len(bodies) * server.entries)
+            b.warnings += expect(
+                "floor", "entries parsed", int(entries), len(bodies) * server.entries
+            )
             floor.samples.append(
                 {
                     "seconds": float(parse_seconds) / cpus,
@@ -399,22 +405,26 @@ def bench_floor(b: Bench, server: FeedServer) -> None:
 def bench_big(b: Bench) -> None:
     """(d) Build a store where every entry matches, then time reads against json.load."""
     poll = b.measure("big_poll")
-    reads = {name: b.measure(name) for name in ("big_json_load", "big_dispute_list", "big_article_list")}
-    with FeedServer(b.args.big_feeds, b.args.entries, b.args.delay_ms, match_every=1) as server:
-        with tempfile.TemporaryDirectory(prefix="bench-big-") as d:
-            tmp = Path(d)
-            opml = tmp / "feeds.opml"
-            opml.write_bytes(server.opml)
-            for i in range(b.args.big_runs):
-                store = tmp / f"run{i}"
-                store.mkdir()
-                try:
-                    build_big_store(b, server, store, opml, poll)
-                except CommandFailed as exc:
-                    for measure in (poll, *reads.values()):
-                        measure.fail(str(exc))
-                    return
-            time_reads(b, store / "store.json", reads, child_env(store))
+    reads = {
+        name: b.measure(name) for name in ("big_json_load", "big_dispute_list", "big_article_list")
+    }
+    with (
+        FeedServer(b.args.big_feeds, b.args.entries, b.args.delay_ms, match_every=1) as server,
+        tempfile.TemporaryDirectory(prefix="bench-big-") as d,
+    ):
+        tmp = Path(d)
+        opml = tmp / "feeds.opml"
+        opml.write_bytes(server.opml)
+        for i in range(b.args.big_runs):
+            store = tmp / f"run{i}"
+            store.mkdir()
+            try:
+                build_big_store(b, server, store, opml, poll)
+            except CommandFailed as exc:
+                for measure in (poll, *reads.values()):
+                    measure.fail(str(exc))
+                return
+        time_reads(b, store / "store.json", reads, child_env(store))
 
 
 def build_big_store(b: Bench, server: FeedServer, store: Path, opml: Path, poll: Measure) -> None:
@@ -424,7 +434,9 @@ def build_big_store(b: Bench, server: FeedServer, store: Path, opml: Path, poll:
         must(b.run(argv, child_env(store)))
     log = store / "writes.log"
     server.stats.snapshot_and_reset()
-    outcome = b.run(tool.poll(store), child_env(store, TRACKER_WRITE_LOG=str(log)), measure_rss=True)
+    outcome = b.run(
+        tool.poll(store), child_env(store, TRACKER_WRITE_LOG=str(log)), measure_rss=True
+    )
     stats = server.stats.snapshot_and_reset()
     if not outcome.ok:
         poll.fail(outcome.describe())
@@ -446,7 +458,10 @@ def build_big_store(b: Bench, server: FeedServer, store: Path, opml: Path, poll:
 def time_reads(b: Bench, db: Path, reads: dict[str, Measure], env: dict[str, str]) -> None:
     """Time json.load, dispute list and article list on ``db``, interleaved, ``--runs`` times."""
     commands: dict[str, tuple[list[str], bool]] = {
-        "big_json_load": ([sys.executable, "-c", f"import json; json.load(open({str(db)!r}))"], False),
+        "big_json_load": (
+            [sys.executable, "-c", f"import json; json.load(open({str(db)!r}))"],
+            False,
+        ),
         "big_dispute_list": (tracker(db, "dispute", "list", "--json"), False),
         "big_article_list": (
             tracker(db, "article", "list", "--dispute", "nyt-v-openai", "--json"),
@@ -486,9 +501,7 @@ def bench_startup(b: Bench) -> None:
                     measure.samples.append({"seconds": outcome.seconds})
 
 
-def ratio_row(
-    b: Bench, label: str, num: str, den: str, den_label: str, limit: float
-) -> Row | None:
+def ratio_row(b: Bench, label: str, num: str, den: str, den_label: str, limit: float) -> Row | None:
     """A row comparing the medians of two measures against a ratio goal."""
     if num not in b.measures:
         return None
@@ -497,9 +510,11 @@ def ratio_row(
     if n.median is None:
         return Row(label, None, "", goal, "ERROR")
     if m is None or m.median is None or m.median == 0:
-        return Row(label, n.median, f"? x {den_label}", goal, "n/a")
+        return Row(label, n.median, "n/a", goal, "n/a")
     ratio = n.median / m.median
-    return Row(label, n.median, f"{ratio:.2f}x {den_label}", goal, "PASS" if ratio <= limit else "FAIL")
+    return Row(
+        label, n.median, f"{ratio:.2f}x {den_label}", goal, "PASS" if ratio <= limit else "FAIL"
+    )
 
 
 def plain_row(b: Bench, label: str, name: str) -> Row | None:
@@ -523,7 +538,13 @@ def big_rows(b: Bench) -> list[Row]:
         write_row = Row("big poll: store writes", None, "n/a (no TRACKER_WRITE_LOG)", "<= 5", "n/a")
     else:
         worst = max(writes)
-        write_row = Row("big poll: store writes", None, f"{worst} writes", "<= 5", "PASS" if worst <= 5 else "FAIL")
+        write_row = Row(
+            "big poll: store writes",
+            None,
+            f"{worst} writes",
+            "<= 5",
+            "PASS" if worst <= 5 else "FAIL",
+        )
     rss_value = "n/a" if None in rss else f"{max(rss) / 1024:.0f} MiB"
     return [write_row, Row("big poll: peak RSS", None, rss_value, "", "")]
 
@@ -543,8 +564,22 @@ def build_rows(b: Bench) -> list[Row]:
         plain_row(b, f"big poll ({big}, all match)", "big_poll"),
         *big_rows(b),
         plain_row(b, "big store: python json.load", "big_json_load"),
-        ratio_row(b, "big store: dispute list --json", "big_dispute_list", "big_json_load", "json.load", 1.0),
-        ratio_row(b, "big store: article list nyt --json", "big_article_list", "big_json_load", "json.load", 1.0),
+        ratio_row(
+            b,
+            "big store: dispute list --json",
+            "big_dispute_list",
+            "big_json_load",
+            "json.load",
+            1.0,
+        ),
+        ratio_row(
+            b,
+            "big store: article list nyt --json",
+            "big_article_list",
+            "big_json_load",
+            "json.load",
+            1.0,
+        ),
         plain_row(b, f"python -c '{IMPORT_BASELINE}'", "import_baseline"),
         ratio_row(b, "start-up: tracker dispute list", "startup", "import_baseline", "import", 1.5),
     ]
@@ -560,7 +595,10 @@ def format_table(rows: list[Row]) -> str:
     ]
     widths = [max(len(c[i]) for c in cells) for i in range(len(header))]
     lines = [
-        "  ".join(c.rjust(w) if i == 1 else c.ljust(w) for i, (c, w) in enumerate(zip(cell, widths))).rstrip()
+        "  ".join(
+            c.rjust(w) if i == 1 else c.ljust(w)
+            for i, (c, w) in enumerate(zip(cell, widths, strict=True))
+        ).rstrip()
         for cell in cells
     ]
     lines.insert(1, "  ".join("-" * w for w in widths))
@@ -576,7 +614,9 @@ def selected_sections(args: argparse.Namespace) -> set[str]:
             item = item.strip().lower()
             name = SECTIONS.get(item, item)
             if name not in SECTIONS.values():
-                raise SystemExit(f"--only: unknown section {item!r} (use {', '.join(SECTIONS)} or names)")
+                raise SystemExit(
+                    f"--only: unknown section {item!r} (use {', '.join(SECTIONS)} or names)"
+                )
             chosen.add(name)
     if args.skip_reader:
         chosen.discard("reader")
@@ -596,17 +636,43 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     ap.add_argument("--skip-big", action="store_true", help="skip the big store (d)")
     ap.add_argument("--big-feeds", type=int, default=2000, help="feeds in the big store (2000)")
     ap.add_argument("--big-runs", type=int, default=1, help="times to build the big store (1)")
-    ap.add_argument("--timeout", type=float, default=900.0, help="seconds before a child is killed (900)")
+    ap.add_argument(
+        "--timeout", type=float, default=900.0, help="seconds before a child is killed (900)"
+    )
     ap.add_argument(
         "--only",
         help="comma-separated sections: a/tracker, b/reader, c/floor, d/big, e/startup",
     )
-    ap.add_argument("--out", type=Path, default=BENCH / "results" / "latest.json", help="JSON results file")
+    ap.add_argument(
+        "--out", type=Path, default=BENCH / "results" / "latest.json", help="JSON results file"
+    )
     args = ap.parse_args(argv)
     for name in ("feeds", "entries", "runs", "big_feeds", "big_runs"):
         if getattr(args, name) < 1:
             ap.error(f"--{name.replace('_', '-')} must be at least 1")
     return args
+
+
+def bench_small(b: Bench, sections: set[str]) -> None:
+    """Run sections a, b and c against one server of ``--feeds`` feeds."""
+    with (
+        FeedServer(b.args.feeds, b.args.entries, b.args.delay_ms) as server,
+        tempfile.TemporaryDirectory(prefix="bench-opml-") as d,
+    ):
+        opml = Path(d) / "feeds.opml"
+        opml.write_bytes(server.opml)
+        if "tracker" in sections:
+            bench_two_passes(b, tracker_tool(), server, opml)
+        if "reader" in sections:
+            try:
+                python = ensure_reader_venv(b)
+            except CommandFailed as exc:
+                b.measure("reader_cold").fail(str(exc))
+                b.measure("reader_304").fail(str(exc))
+            else:
+                bench_two_passes(b, reader_tool(python), server, opml)
+        if "floor" in sections:
+            bench_floor(b, server)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -615,22 +681,7 @@ def main(argv: list[str] | None = None) -> int:
     sections = selected_sections(b.args)
     started = datetime.now(timezone.utc)
     if sections & {"tracker", "reader", "floor"}:
-        with FeedServer(b.args.feeds, b.args.entries, b.args.delay_ms) as server:
-            with tempfile.TemporaryDirectory(prefix="bench-opml-") as d:
-                opml = Path(d) / "feeds.opml"
-                opml.write_bytes(server.opml)
-                if "tracker" in sections:
-                    bench_two_passes(b, tracker_tool(), server, opml)
-                if "reader" in sections:
-                    try:
-                        python = ensure_reader_venv(b)
-                    except CommandFailed as exc:
-                        b.measure("reader_cold").fail(str(exc))
-                        b.measure("reader_304").fail(str(exc))
-                    else:
-                        bench_two_passes(b, reader_tool(python), server, opml)
-                if "floor" in sections:
-                    bench_floor(b, server)
+        bench_small(b, sections)
     if "big" in sections:
         bench_big(b)
     if "startup" in sections:
@@ -638,11 +689,14 @@ def main(argv: list[str] | None = None) -> int:
 
     rows = build_rows(b)
     print(format_table(rows))
-    errors = {m.name: m.error for m in b.measures.values() if m.error}
-    for name, error in errors.items():
-        print(f"\n[{name}] {error}")
-    for warning in b.warnings:
-        print(f"warning: {warning}")
+    errors: dict[str, list[str]] = {}
+    for m in b.measures.values():
+        if m.error:
+            errors.setdefault(m.error, []).append(m.name)
+    for error, names in errors.items():
+        print(f"\n[{', '.join(names)}] {error}")
+    for warning, count in Counter(b.warnings).items():
+        print(f"warning: {warning}" + (f" (x{count})" if count > 1 else ""))
 
     results = {
         "meta": {

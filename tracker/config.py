@@ -52,8 +52,9 @@ def _merge(base: dict[str, Any], over: dict[str, Any], where: str, path: str = "
                 f"{where}: '{dotted}' must be {type(current).__name__}, "
                 f"not {type(value).__name__} ({value!r})"
             )
-        if isinstance(current, (int, float)) and not isinstance(current, bool) and value < 0:
-            raise ConfigError(f"{where}: '{dotted}' must not be negative ({value!r})")
+        # `not value >= 0` refuses nan as well as negative numbers.
+        if isinstance(current, (int, float)) and not isinstance(current, bool) and not value >= 0:
+            raise ConfigError(f"{where}: '{dotted}' must be zero or more ({value!r})")
         base[key] = value
 
 

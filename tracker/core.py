@@ -9,13 +9,22 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
-
 from pathlib import Path
+from typing import Any
 
 from tracker import models, paths
 from tracker.errors import ConflictError, InputError, NotFoundError
-from tracker.models import Article, Dispute, Event, Forum, Link, Party, Related, now_iso
+from tracker.models import (
+    Article,
+    Dispute,
+    Event,
+    Feed,
+    Forum,
+    Link,
+    Party,
+    Related,
+    now_iso,
+)
 from tracker.seed import seed_disputes
 from tracker.storage import Store, backup_path, create_store, lock_path
 from tracker.urls import check_url, host_of, normalise_url, short_id
@@ -101,6 +110,9 @@ def add_dispute(
     """Record a new dispute. Its first status is recorded as the first timeline event."""
     if not title.strip():
         raise InputError("a dispute needs a title")
+    if not slug and not models.slugify(title):  # e.g. a title written in Japanese
+        raise InputError(f"cannot make a slug from the title '{title.strip()}'",
+                         hint="give one with --slug, e.g. --slug coda-v-openai")
     slug = models.check_slug(slug or models.slugify(title))
     if store.dispute(slug) is not None:
         raise ConflictError(
@@ -173,7 +185,8 @@ def edit_dispute(
         elif name == "title" and not value.strip():
             raise InputError("a dispute needs a title")
         setattr(d, name, value)
-    d.tags = [t for t in _clean_list([*d.tags, *add_tags]) if t not in set(remove_tags)]
+    drop = {t.casefold() for t in _clean_list(remove_tags)}
+    d.tags = [t for t in _clean_list([*d.tags, *add_tags]) if t.casefold() not in drop]
     d.claims = _clean_list([*d.claims, *add_claims])
     d.works = _clean_list([*d.works, *add_works])
     d.match["include"] = _clean_list([*d.match.get("include", []), *include])
@@ -204,6 +217,10 @@ def _rename(store: Store, d: Dispute, new_slug: str) -> None:
                 link.dispute = new_slug
                 changed.append(a)
     store.put_articles(changed)
+    feeds = [f for f in store.feeds() if f.dispute == old]  # search and docket feeds
+    for f in feeds:
+        f.dispute = new_slug
+    store.put_feeds(feeds)
 
 
 def remove_dispute(store: Store, slug: str) -> tuple[Dispute, int]:
@@ -243,6 +260,14 @@ def set_status(
     when = models.check_date(date) if date else now_iso()[:10]
     if status == d.status and not text:
         raise InputError(f"'{slug}' already has status '{status}'")
+    history = d.status_history()
+    if history and when < history[-1].date:
+        # The status is the latest step of the timeline; an earlier one cannot replace it.
+        raise InputError(
+            f"'{slug}' has had status '{d.status}' since {history[-1].date}; "
+            f"a status change cannot be dated {when}",
+            hint="record an earlier step with 'tracker dispute event add' (without --status)",
+        )
     event = _status_event(
         d,
         status,
@@ -438,6 +463,7 @@ def unrelate(store: Store, slug: str, other: str) -> None:
         raise NotFoundError(f"'{slug}' is not related to '{other}'")
     d.related = [r for r in d.related if r.slug != other]
     o.related = [r for r in o.related if r.slug != slug]
+    d.updated = o.updated = now_iso()
     store.put_dispute(d)
     store.put_dispute(o)
 
@@ -570,7 +596,10 @@ def list_articles(
 ) -> list[Article]:
     """Articles newest first, optionally for one dispute, published (or seen) since a date."""
     slug = get_dispute(store, dispute).slug if dispute else None
-    since = models.parse_since(since) if since else None
+    try:
+        since = models.parse_since(since) if since else None
+    except OverflowError:  # a relative window reaching back past year 1
+        raise InputError(f"invalid --since '{since}'", hint="that is too far back") from None
     out = []
     for a in store.articles():
         if slug and a.link_for(slug) is None:
@@ -630,12 +659,16 @@ def coverage(store: Store, slug: str, limit: int | None = None) -> list[Article]
 # -- the store itself ---------------------------------------------------------------------
 
 
-def init_store(path: Path, *, seed: bool, lock_timeout: float = 10.0) -> bool:
-    """Create the store (seeded unless told not to). False when it already existed."""
+def init_store(
+    path: Path, *, seed: bool, feeds: Sequence[Feed] = (), lock_timeout: float = 10.0
+) -> bool:
+    """Create the store (seeded, with `feeds`, unless told not to). False if it existed."""
 
     def fill(store: Store) -> None:
         for dispute in seed_disputes() if seed else []:
             store.put_dispute(dispute)
+        if seed:
+            store.put_feeds(feeds)
 
     return create_store(path, fill, lock_timeout=lock_timeout)
 

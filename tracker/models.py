@@ -152,7 +152,8 @@ def parse_since(value: str) -> str:
 
 
 def now() -> datetime:
-    return datetime.now(timezone.utc).replace(microsecond=0)
+    """The current UTC time, to the microsecond (polls a second apart must be told apart)."""
+    return datetime.now(timezone.utc)
 
 
 def now_iso() -> str:
@@ -325,7 +326,9 @@ class Feed:
     """A subscribed RSS/Atom feed and what the last polls found."""
 
     url: str
-    name: str = ""
+    name: str = ""  # the user's name for it; `title` is what the feed calls itself
+    title: str = ""
+    site_url: str = ""
     kind: str = "news"  # "news": items become articles; "docket": items become events
     dispute: str | None = None  # the dispute a search or docket feed was made for
     enabled: bool = True
@@ -333,7 +336,8 @@ class Feed:
     last_modified: str | None = None
     body_hash: str | None = None
     last_polled: str | None = None
-    last_status: str | None = None  # "ok", "not-modified", "error: ...", "gone"
+    last_status: str | None = None  # "ok", "not-modified", "error", "gone"
+    last_error: str | None = None
     errors: int = 0  # consecutive failures
     entries: int = 0  # entries in the last parsed body
     skipped_reason: str | None = None

@@ -112,10 +112,15 @@ def _keep_backup(path: Path) -> None:
     with contextlib.suppress(FileNotFoundError):
         os.unlink(tmp)
     try:
-        os.link(path, tmp)  # a hard link costs nothing and is complete at once
-    except OSError:
-        tmp.write_bytes(path.read_bytes())
-    os.replace(tmp, bak)
+        try:
+            os.link(path, tmp)  # a hard link costs nothing and is complete at once
+        except OSError:
+            tmp.write_bytes(path.read_bytes())
+        os.replace(tmp, bak)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
 
 
 def _fsync_dir(directory: Path) -> None:
@@ -148,7 +153,7 @@ def read_raw(path: Path) -> Raw:
         raise StoreError(f"the store {path} is not valid JSON ({exc})", hint=restore) from None
     if not isinstance(data, dict) or not all(isinstance(v, dict) for v in data.values()):
         raise StoreError(f"the store {path} does not hold tracker tables", hint=restore)
-    version = _schema_version(data)
+    version = _schema_version(data, path, restore)
     if version > SCHEMA_VERSION:
         raise StoreError(
             f"the store {path} has schema version {version}, newer than this tracker "
@@ -164,10 +169,14 @@ def read_raw(path: Path) -> Raw:
     return data
 
 
-def _schema_version(data: Raw) -> int:
-    version = data.get("meta", {}).get("schema", {}).get("version", 0)
-    if not isinstance(version, int) or version < 0:
-        raise StoreError(f"the store's schema version is not a number: {version!r}")
+def _schema_version(data: Raw, path: Path, hint: str) -> int:
+    schema = data.get("meta", {}).get("schema", {})
+    version = schema.get("version", 0) if isinstance(schema, dict) else schema
+    if not isinstance(version, int) or isinstance(version, bool) or version < 0:
+        raise StoreError(
+            f"the store {path} has a schema version that is not a number: {version!r}",
+            hint=hint,
+        )
     return version
 
 
@@ -210,7 +219,7 @@ class Store:
     def __init__(self, path: Path, data: Raw) -> None:
         self.path = path
         self._storage = _MemoryStorage(data)
-        self._db = _TinyDB(storage=lambda: self._storage)  # type: ignore[arg-type]
+        self._db = _TinyDB(storage=lambda: self._storage)
         self._cache: dict[str, Any] = {}
 
     # -- generic helpers -------------------------------------------------------------------
@@ -220,7 +229,7 @@ class Store:
 
     def _load(self, table: str, make: Callable[[dict[str, Any]], T], key: str) -> T:
         """Build a model from a stored document, turning malformed records into StoreError."""
-        doc = self._table(table).get(doc_id=key)
+        doc = self._table(table).get(doc_id=key)  # type: ignore[call-overload]  # str ids
         if doc is None:
             raise KeyError(key)
         return self._build(table, make, key, doc)
@@ -347,6 +356,10 @@ class Store:
 
     def entries(self) -> dict[str, dict[str, Any]]:
         return dict(self._storage.data.get("entries", {}))
+
+    def entry(self, key: str) -> dict[str, Any] | None:
+        found = self._storage.data.get("entries", {}).get(key)
+        return dict(found) if isinstance(found, dict) else None
 
     def put_entries(self, entries: dict[str, dict[str, Any]]) -> None:
         self._put_many("entries", entries)

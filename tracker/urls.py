@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import re
 from urllib.parse import unquote, urlsplit, urlunsplit
@@ -21,7 +22,8 @@ _TRACKING_EXACT = frozenset(
 )
 _TRACKING_PREFIXES = ("utm_", "pk_", "mtm_", "hmb_", "_ga", "oly_")
 _DEFAULT_PORTS = {"http": 80, "https": 443}
-_CONTROL = re.compile(r"[\x00-\x20\x7f]")
+_CONTROL = re.compile(r"[\x00-\x20\x7f-\x9f]")  # C0, space, DEL and C1
+_HOST = re.compile(r"[a-z0-9_-]+(?:\.[a-z0-9_-]+)*")  # an IDNA-encoded host name
 
 
 def _is_tracking(name: str) -> bool:
@@ -40,7 +42,7 @@ def check_url(url: str, *, what: str = "URL") -> str:
     if (
         parts is None
         or parts.scheme.lower() not in _DEFAULT_PORTS
-        or not parts.hostname
+        or not (parts.hostname or "").strip(".")
         or _CONTROL.search(text)
     ):
         raise InputError(
@@ -62,10 +64,12 @@ def normalise_url(url: str) -> str:
     parts = urlsplit(check_url(url))
     scheme = parts.scheme.lower()
     host = (parts.hostname or "").lower().rstrip(".")
-    try:
-        host = host.encode("idna").decode("ascii")
-    except UnicodeError:
-        pass  # keep a host the idna codec refuses (e.g. with underscores) as it is
+    # Keep a host the idna codec refuses (e.g. with underscores) as it is, and one whose
+    # encoding is not a host name (nameprep maps e.g. U+00A8 to a space).
+    with contextlib.suppress(UnicodeError):
+        encoded = host.encode("idna").decode("ascii")
+        if _HOST.fullmatch(encoded):
+            host = encoded
     if ":" in host:  # IPv6 literal
         host = f"[{host}]"
     netloc = host

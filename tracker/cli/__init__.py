@@ -152,4 +152,11 @@ def main() -> None:
 
 
 # Register the command modules (each adds its commands to `app`).
-from tracker.cli import articles, disputes, store_cmds  # noqa: E402,F401
+from tracker.cli import (  # noqa: E402,F401
+    articles,
+    disputes,
+    exchange_cmds,
+    feeds,
+    poll_cmds,
+    store_cmds,
+)

@@ -17,17 +17,17 @@ app.add_typer(article_app, name="article")
 Ref = Annotated[str, typer.Argument(help="Article id (or a unique prefix) or URL.")]
 Disputes = Annotated[list[str], typer.Option("--dispute", "-d", help="Dispute slug (repeatable).")]
 OptDispute = Annotated[str | None, typer.Option("--dispute", "-d", help="Only this dispute.")]
-Limit = Annotated[int | None, typer.Option("--limit", "-n", help="At most this many.")]
+Limit = Annotated[int | None, typer.Option("--limit", "-n", min=1, help="At most this many.")]
 
 
 @article_app.command("add")
 def add(
     url: Annotated[str, typer.Argument(help="The article's address.")],
     dispute: Disputes,
-    title: Annotated[str, typer.Option()] = "",
+    title: Annotated[str, typer.Option(help="The headline.")] = "",
     outlet: Annotated[str, typer.Option(help="Publisher (default: the site's host).")] = "",
     published: Annotated[str | None, typer.Option(help="YYYY-MM-DD.")] = None,
-    summary: Annotated[str, typer.Option()] = "",
+    summary: Annotated[str, typer.Option(help="A line or two on what it says.")] = "",
     language: Annotated[str, typer.Option(help="e.g. en, ja.")] = "",
     json_: JsonOpt = False,
 ) -> None:

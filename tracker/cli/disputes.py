@@ -9,6 +9,7 @@ import typer
 from tracker import core
 from tracker.cli import app, env, output, render
 from tracker.cli.output import CsvOpt, JsonOpt, NlOpt
+from tracker.errors import InputError
 from tracker.models import KINDS, RELATIONS, ROLES, STATUSES
 
 dispute_app = typer.Typer(help="Record and read disputes.", no_args_is_help=True)
@@ -42,7 +43,8 @@ def list_(
     """List disputes, e.g. `tracker dispute list --status discovery --json`."""
     fmt = output.pick(json_, nl, csv_)
     with env().read() as store:
-        found = core.list_disputes(store, core.DisputeFilter(status, party, tag, jurisdiction, kind))
+        flt = core.DisputeFilter(status, party, tag, jurisdiction, kind)
+        found = core.list_disputes(store, flt)
         counts = core.article_counts(store)
     rows = [render.dispute_row(d, counts.get(d.slug, 0)) for d in found]
     output.emit(rows, render.DISPUTE_COLUMNS, fmt, empty="no disputes match")
@@ -51,7 +53,7 @@ def list_(
 @dispute_app.command("show")
 def show(
     slug: Slug,
-    articles: Annotated[int, typer.Option(help="How many recent articles to show.")] = 10,
+    articles: Annotated[int, typer.Option(min=0, help="How many recent articles to show.")] = 10,
     json_: JsonOpt = False,
 ) -> None:
     """A dispute's case page: parties, forums, status timeline, latest coverage."""
@@ -77,7 +79,10 @@ def add(
     source: Source = None,
     json_: JsonOpt = False,
 ) -> None:
-    """Record a new dispute, e.g. `tracker dispute add 'Disney v. Midjourney' --started 2025-06-11`."""
+    """Record a new dispute.
+
+    e.g. `tracker dispute add 'Disney v. Midjourney' --started 2025-06-11`
+    """
     with env().write() as store:
         d = core.add_dispute(store, title, slug=slug, kind=kind, status=status, started=started,
                              summary=summary, tags=tag or [], claims=claim or [],
@@ -90,11 +95,11 @@ def add(
 @dispute_app.command("edit")
 def edit(
     slug: Slug,
-    title: Annotated[str | None, typer.Option()] = None,
+    title: Annotated[str | None, typer.Option(help="A new title.")] = None,
     kind: Annotated[str | None, typer.Option(help="One of: " + ", ".join(KINDS))] = None,
-    started: Annotated[str | None, typer.Option()] = None,
-    summary: Annotated[str | None, typer.Option()] = None,
-    notes: Annotated[str | None, typer.Option()] = None,
+    started: Annotated[str | None, typer.Option(help="Date filed or started.")] = None,
+    summary: Annotated[str | None, typer.Option(help="What the dispute is about.")] = None,
+    notes: Annotated[str | None, typer.Option(help="Your own notes (replaces them).")] = None,
     new_slug: Annotated[str | None, typer.Option("--rename", help="A new slug.")] = None,
     tag: Multi = None, untag: Multi = None, claim: Multi = None, work: Multi = None,
     include: Annotated[list[str] | None, typer.Option(help="Extra match term.")] = None,
@@ -115,6 +120,9 @@ def edit(
 def remove(slug: Slug, yes: Yes = False) -> None:
     """Delete a dispute. Its articles are kept, unlinked from it."""
     if not yes:
+        if not output.interactive():  # no one to ask: refuse rather than guess
+            raise InputError(f"not removing '{slug}' without confirmation",
+                             hint="add --yes to remove it without asking")
         typer.confirm(f"Delete dispute '{slug}' and its timeline?", abort=True, err=True)
     with env().write() as store:
         d, unlinked = core.remove_dispute(store, slug)
@@ -127,7 +135,10 @@ def status(
     new_status: Annotated[str, typer.Argument(metavar="STATUS", help=STATUS_HELP)],
     date: When = None, note: Note = "", source: Source = None,
 ) -> None:
-    """Change the status; the change goes on the timeline, e.g. `... status nyt-v-openai trial --date 2027-01-12`."""
+    """Change the status; the change goes on the timeline.
+
+    e.g. `tracker dispute status nyt-v-openai trial --date 2027-01-12`
+    """
     with env().write() as store:
         event = core.set_status(store, slug, new_status, date=date, note=note, source=source)
     output.say(f"{slug}: {event.previous_status or '-'} -> {event.status} on {event.date}")
@@ -152,14 +163,19 @@ def relate(
     relation: Annotated[str, typer.Argument(help="One of: " + ", ".join(RELATIONS))],
     other: Annotated[str, typer.Argument(help="The other dispute's slug.")],
 ) -> None:
-    """Link two disputes, e.g. `tracker dispute relate authors-v-openai consolidated-into mdl-3143`."""
+    """Link two disputes.
+
+    e.g. `tracker dispute relate authors-v-openai consolidated-into mdl-3143`
+    """
     with env().write() as store:
         link = core.relate(store, slug, relation, other)
     output.say(f"{slug} {link.relation} {other}")
 
 
 @dispute_app.command("unrelate")
-def unrelate(slug: Slug, other: Annotated[str, typer.Argument()]) -> None:
+def unrelate(
+    slug: Slug, other: Annotated[str, typer.Argument(help="The other dispute's slug.")]
+) -> None:
     """Remove the link between two disputes."""
     with env().write() as store:
         core.unrelate(store, slug, other)
@@ -177,7 +193,10 @@ def party_add(
     = None,
     note: Note = "",
 ) -> None:
-    """Add a party, e.g. `... party add nyt-v-openai 'Microsoft' --role respondent --alias Copilot`."""
+    """Add a party, or more aliases to one.
+
+    e.g. `tracker dispute party add nyt-v-openai 'Microsoft' --role respondent --alias Copilot`
+    """
     with env().write() as store:
         party = core.add_party(store, slug, name, role=role, kind=kind, aliases=alias or [],
                                note=note)
@@ -185,7 +204,9 @@ def party_add(
 
 
 @party_app.command("remove")
-def party_remove(slug: Slug, name: Annotated[str, typer.Argument()]) -> None:
+def party_remove(
+    slug: Slug, name: Annotated[str, typer.Argument(help="The party's name or an alias.")]
+) -> None:
     """Remove a party (by name or alias)."""
     with env().write() as store:
         party = core.remove_party(store, slug, name)

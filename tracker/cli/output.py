@@ -61,9 +61,17 @@ def reset_consoles() -> None:
     err = _console(stderr=True)
 
 
+def interactive() -> bool:
+    """True when someone can answer a prompt (stdin and stderr are terminals)."""
+    return sys.stdin.isatty() and sys.stderr.isatty()
+
+
 def say(message: str | Text, style: str = "") -> None:
-    """Talk to the user on stderr (progress, confirmations, warnings)."""
-    err.print(message if isinstance(message, Text) else Text(message, style=style))
+    """Talk to the user on stderr (progress, confirmations, warnings).
+
+    A plain string is cleaned: confirmations often quote stored text (a party, a forum).
+    """
+    err.print(message if isinstance(message, Text) else safe(message, style, multiline=True))
 
 
 def warn(message: str) -> None:

@@ -11,7 +11,7 @@ from rich.table import Table
 from rich.text import Text
 
 from tracker.cli.output import Column, clean, safe
-from tracker.models import ROLES, Article, Dispute, Event
+from tracker.models import Article, Dispute, Event
 
 STATUS_STYLE = {
     "demand-sent": "yellow",
@@ -161,7 +161,7 @@ def case_page(d: Dispute, coverage: list[Article], total_articles: int) -> Group
                             style="dim")
             if f.note:
                 line.append_text(safe(f"\n{f.note}", "dim italic", multiline=True))
-            forums.add_row(clean(f.jurisdiction) or "-", line)
+            forums.add_row(safe(f.jurisdiction or "-"), line)
         parts.append(forums)
     else:
         parts.append(Text("none (no court or body: a private demand)", style="dim"))
@@ -179,7 +179,7 @@ def case_page(d: Dispute, coverage: list[Article], total_articles: int) -> Group
     parts.append(_heading("Timeline"))
     timeline = _kv_table()
     for e in d.timeline():
-        timeline.add_row(e.date, _event_line(e))
+        timeline.add_row(safe(e.date), _event_line(e))
     parts.append(timeline)
 
     shown = f"latest {len(coverage)} of {total_articles}" if total_articles > len(coverage) else \
@@ -191,7 +191,7 @@ def case_page(d: Dispute, coverage: list[Article], total_articles: int) -> Group
         cov.add_column(no_wrap=True, max_width=18)
         cov.add_column()
         for a in coverage:
-            cov.add_row((a.published or a.first_seen)[:10], safe(a.outlet, "cyan"),
+            cov.add_row(safe((a.published or a.first_seen)[:10]), safe(a.outlet, "cyan"),
                         Text.assemble(safe(a.title or a.url), Text(f"  {a.id}", style="dim")))
         parts.append(cov)
     else:
@@ -208,8 +208,8 @@ def article_page(a: Article) -> Group:
     facts.add_row("ID", a.id)
     facts.add_row("URL", safe(a.url))
     facts.add_row("Outlet", safe(a.outlet))
-    facts.add_row("Published", a.published or "unknown")
-    facts.add_row("First seen", a.first_seen)
+    facts.add_row("Published", safe(a.published or "unknown"))
+    facts.add_row("First seen", safe(a.first_seen))
     if a.language:
         facts.add_row("Language", safe(a.language))
     for link in a.links:

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from tracker import core
+from tracker import core, feeds
 from tracker.cli import app, env, output
 
 
@@ -17,9 +17,10 @@ def init(
 ) -> None:
     """Create the store, seeded with three disputes (unless --empty). Never overwrites."""
     e = env()
-    created = core.init_store(e.db, seed=not empty, lock_timeout=e.lock_timeout)
+    defaults = [] if empty else feeds.config_feeds(e.config.feeds)
+    created = core.init_store(e.db, seed=not empty, feeds=defaults, lock_timeout=e.lock_timeout)
     if created:
-        what = "empty" if empty else "with the seeded disputes"
+        what = "empty" if empty else f"with the seeded disputes and {len(defaults)} feeds"
         output.say(f"created the store at {e.db} ({what})")
     else:
         output.say(f"the store at {e.db} already exists; nothing changed")

@@ -1,0 +1,87 @@
+"""Every command, sub-command and option explains itself; --help and --version work."""
+
+from __future__ import annotations
+
+import re
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import typer
+
+from tracker import __version__
+from tracker.cli import app
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on 3.10 only
+    import tomli as tomllib
+
+
+def walk(command: Any, path: tuple[str, ...] = ()) -> Iterator[tuple[tuple[str, ...], Any]]:
+    yield path, command
+    for name, sub in sorted(getattr(command, "commands", {}).items()):
+        yield from walk(sub, (*path, name))
+
+
+COMMANDS = list(walk(typer.main.get_command(app)))
+NAMES = [" ".join(path) or "tracker" for path, _ in COMMANDS]
+
+
+def test_the_walk_finds_the_foundation_commands():
+    for name in ("init", "paths", "dispute list", "dispute party add", "dispute event remove",
+                 "dispute forum add", "article search", "article unlink"):
+        assert name in NAMES
+
+
+@pytest.mark.parametrize(("path", "command"), COMMANDS, ids=NAMES)
+def test_every_command_has_help(path, command):
+    assert (command.help or "").strip(), f"'tracker {' '.join(path)}' has no help text"
+    params = [p for p in command.params if p.name not in ("help", "install_completion",
+                                                          "show_completion")]
+    missing = [p.name for p in params if not (getattr(p, "help", None) or "").strip()]
+    assert not missing, f"'tracker {' '.join(path)}' has options without help: {missing}"
+
+
+@pytest.mark.parametrize(("path", "command"), COMMANDS, ids=NAMES)
+def test_help_prints_on_stdout(run, path, command):
+    r = run(*path, "--help")
+    assert r.exit_code == 0, r.stderr
+    assert r.stdout.startswith("Usage: ")
+    first_line = (command.help or "").strip().splitlines()[0]
+    assert " ".join(first_line.split()[:4]) in " ".join(r.stdout.split())
+    assert r.stderr == ""
+    assert r.stdout == run(*path, "-h").stdout
+
+
+def test_groups_list_their_sub_commands(run):
+    text = run("dispute", "--help").stdout
+    for sub in ("list", "show", "add", "edit", "remove", "status", "party", "event", "forum"):
+        assert re.search(rf"^\s+{sub}\s", text, re.MULTILINE), sub
+
+
+def test_no_arguments_shows_the_help(run):
+    r = run()
+    assert "Usage: " in r.stdout + r.stderr
+    assert "dispute" in r.stdout + r.stderr
+
+
+def test_version(run):
+    r = run("--version")
+    assert r.exit_code == 0
+    assert r.stdout == f"tracker {__version__}\n"
+    assert r.stderr == ""
+
+
+def test_version_matches_the_package_metadata():
+    pyproject = tomllib.loads((Path(__file__).parent.parent / "pyproject.toml").read_text())
+    assert pyproject["project"]["version"] == __version__
+
+
+def test_an_unknown_command_is_a_usage_error(run):
+    r = run("dispute", "lst")
+    assert r.exit_code == 2
+    assert r.stdout == ""
+    assert "No such command" in r.stderr

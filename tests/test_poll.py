@@ -1,0 +1,376 @@
+"""Polling against feeds served on 127.0.0.1 by the tests themselves."""
+
+from __future__ import annotations
+
+import json
+import threading
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import as_json
+from tests.feedserver import FeedServer, Route, atom, rss
+
+NYT = {
+    "title": "New York Times presses copyright lawsuit against OpenAI and Microsoft",
+    "link": "https://news.example.com/nyt-openai?utm_source=rss",
+    "description": "The Times says ChatGPT was trained on millions of its articles.",
+    "pubDate": "Mon, 02 Nov 2026 10:00:00 GMT",
+    "guid": "nyt-1",
+}
+GETTY = {
+    "title": "Getty Images wins permission to appeal against Stability AI in UK court",
+    "link": "https://news.example.com/getty-appeal",
+    "description": "The High Court ruling on secondary copyright infringement will be appealed.",
+    "pubDate": "Tue, 03 Nov 2026 09:00:00 GMT",
+    "guid": "getty-1",
+}
+OTHER = {
+    "title": "Apple unveils a new laptop",
+    "link": "https://news.example.com/laptop",
+    "description": "Nothing to do with any dispute.",
+    "pubDate": "Tue, 03 Nov 2026 11:00:00 GMT",
+    "guid": "other-1",
+}
+
+
+@pytest.fixture
+def server():
+    with FeedServer() as srv:
+        yield srv
+
+
+def subscribe(run, url: str) -> None:
+    result = run("feed", "add", url, "--no-check")
+    assert result.exit_code == 0, result.stderr
+
+
+def poll_json(run, *args: str, code: int = 0) -> dict:
+    result = run("poll", "--json", *args)
+    assert result.exit_code == code, result.stderr
+    return json.loads(result.stdout)
+
+
+def articles(run, *args: str) -> list[dict]:
+    return as_json(run("article", "list", "--json", *args))
+
+
+def test_rss2_items_attach_to_the_right_dispute(run, seeded, server):
+    server.routes["/rss"] = Route(rss([NYT, GETTY, OTHER]))
+    subscribe(run, server.url("/rss"))
+    summary = poll_json(run)
+    assert summary["feeds_ok"] == 1
+    assert summary["entries_seen"] == 3
+    assert summary["articles_new"] == 2
+    assert summary["articles_attached"] == 2
+    nyt = articles(run, "--dispute", "nyt-v-openai")
+    assert [a["url"] for a in nyt] == ["https://news.example.com/nyt-openai"]
+    link = nyt[0]["links"][0]
+    assert link["how"] == "match" and link["terms"]
+    assert nyt[0]["published"].startswith("2026-11-02")
+    assert [a["title"] for a in articles(run, "--dispute", "getty-v-stability")] == [
+        GETTY["title"]]
+
+
+def test_atom_feed(run, seeded, server):
+    server.routes["/atom"] = Route(
+        atom([{"title": NYT["title"], "link": "https://n.example/a", "summary": "ChatGPT"}]),
+        content_type="application/atom+xml")
+    subscribe(run, server.url("/atom"))
+    assert poll_json(run)["articles_attached"] == 1
+
+
+def test_rss1_rdf_feed(run, seeded, server):
+    body = f"""<?xml version="1.0"?>
+<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns="http://purl.org/rss/1.0/">
+<channel rdf:about="https://example.org/"><title>RDF</title><link>https://example.org/</link>
+<items><rdf:Seq><rdf:li rdf:resource="https://r.example/1"/></rdf:Seq></items></channel>
+<item rdf:about="https://r.example/1"><title>{GETTY['title']}</title>
+<link>https://r.example/1</link><description>appeal</description></item></rdf:RDF>""".encode()
+    server.routes["/rdf"] = Route(body, content_type="application/rdf+xml")
+    subscribe(run, server.url("/rdf"))
+    summary = poll_json(run)
+    assert summary["articles_attached"] == 1
+    assert articles(run, "-d", "getty-v-stability")[0]["url"] == "https://r.example/1"
+
+
+def test_feed_in_a_wrong_declared_encoding_still_yields_entries(run, seeded, server):
+    # Declared UTF-8, but the bytes are Latin-1 (an é in the title).
+    title = "Getty Images appeal against Stability AI: caf\xe9 copyright ruling"
+    body = rss([{**GETTY, "title": title}]).replace(title.encode("utf-8"),
+                                                     title.encode("latin-1"))
+    server.routes["/bad"] = Route(body)
+    subscribe(run, server.url("/bad"))
+    summary = poll_json(run)
+    assert summary["feeds_ok"] == 1 and summary["articles_attached"] == 1
+    stored = articles(run, "-d", "getty-v-stability")[0]["title"]
+    assert "caf" in stored and "Getty" in stored
+
+
+def test_html_page_announcing_its_feed_is_discovered(run, seeded, server):
+    server.routes["/page"] = Route(
+        b'<html><head><link rel="alternate" type="application/rss+xml" href="/the-feed">'
+        b"</head><body>news</body></html>", content_type="text/html")
+    server.routes["/the-feed"] = Route(rss([NYT], title="Discovered"))
+    result = run("feed", "add", server.url("/page"))
+    assert result.exit_code == 0, result.stderr
+    feeds = as_json(run("feed", "list", "--json"))
+    assert [f["url"] for f in feeds] == [server.url("/the-feed")]
+    assert feeds[0]["title"] == "Discovered"
+
+
+def test_adding_a_page_without_feed_fails_and_changes_nothing(run, seeded, db, server):
+    server.routes["/plain"] = Route(b"<html><body>no feed</body></html>",
+                                    content_type="text/html")
+    before = db.read_bytes()
+    result = run("feed", "add", server.url("/plain"))
+    assert result.exit_code == 2
+    assert "no feed" in result.stderr
+    assert db.read_bytes() == before
+
+
+def test_304_costs_no_parse_and_no_store_write(run, seeded, db, server, monkeypatch, tmp_path):
+    server.routes["/f"] = Route(rss([NYT]), etag='"v1"',
+                                last_modified="Mon, 02 Nov 2026 10:00:00 GMT")
+    subscribe(run, server.url("/f"))
+    assert poll_json(run)["feeds_ok"] == 1
+    log = tmp_path / "writes.log"
+    monkeypatch.setenv("TRACKER_WRITE_LOG", str(log))
+    before = db.read_bytes()
+    summary = poll_json(run)
+    assert summary["feeds_not_modified"] == 1 and summary["entries_seen"] == 0
+    assert server.hits[-1][1].get("If-None-Match") == '"v1"'
+    assert db.read_bytes() == before  # the store was not rewritten
+    assert not log.exists() or str(db) not in log.read_text().splitlines()
+    feed = as_json(run("feed", "list", "--json"))[0]
+    assert feed["last_status"] == "not-modified" and feed["last_polled"] >= summary["started"]
+
+
+def test_identical_body_without_validators_is_not_parsed_again(run, seeded, server):
+    server.routes["/f"] = Route(rss([NYT]))
+    subscribe(run, server.url("/f"))
+    poll_json(run)
+    summary = poll_json(run)
+    assert summary["feeds_not_modified"] == 1
+    assert summary["entries_seen"] == 0
+
+
+def test_permanent_redirect_updates_the_feed_url(run, seeded, server):
+    server.routes["/old"] = Route(status=301, headers={"Location": server.url("/new")})
+    server.routes["/new"] = Route(rss([NYT]))
+    subscribe(run, server.url("/old"))
+    assert poll_json(run)["articles_attached"] == 1
+    assert [f["url"] for f in as_json(run("feed", "list", "--json"))] == [server.url("/new")]
+
+
+def test_temporary_redirect_keeps_the_feed_url(run, seeded, server):
+    server.routes["/old"] = Route(status=302, headers={"Location": server.url("/new")})
+    server.routes["/new"] = Route(rss([NYT]))
+    subscribe(run, server.url("/old"))
+    poll_json(run)
+    assert [f["url"] for f in as_json(run("feed", "list", "--json"))] == [server.url("/old")]
+
+
+def test_410_gone_disables_the_feed(run, seeded, server):
+    server.routes["/gone"] = Route(status=410)
+    subscribe(run, server.url("/gone"))
+    summary = poll_json(run, code=3)
+    assert summary["feeds_failed"] == 1
+    feed = as_json(run("feed", "list", "--json"))[0]
+    assert feed["enabled"] is False and "410" in feed["skipped_reason"]
+    assert poll_json(run)["feeds_polled"] == 0  # not polled again
+
+
+def test_timeout_fails_that_feed_only(run, seeded, server, tmp_path, monkeypatch):
+    config = tmp_path / "fast.toml"
+    config.write_text("[poll]\ntimeout = 0.5\nconnect_timeout = 0.5\n")
+    monkeypatch.setenv("TRACKER_CONFIG", str(config))
+    hold = threading.Event()
+    server.routes["/slow"] = Route(rss([GETTY]), hold=hold)
+    server.routes["/ok"] = Route(rss([NYT]))
+    subscribe(run, server.url("/slow"))
+    subscribe(run, server.url("/ok"))
+    summary = poll_json(run, code=3)
+    hold.set()
+    assert summary["feeds_ok"] == 1 and summary["feeds_failed"] == 1
+    assert summary["failures"] == [{"url": server.url("/slow"), "error": "timed out"}]
+    assert summary["articles_attached"] == 1
+
+
+def test_oversize_body_is_refused(run, seeded, server, tmp_path, monkeypatch):
+    config = tmp_path / "small.toml"
+    config.write_text("[poll]\nmax_bytes = 2000\n")
+    monkeypatch.setenv("TRACKER_CONFIG", str(config))
+
+    def endless():
+        yield rss([NYT])[:-20]
+        while True:
+            yield b"<!-- padding -->" * 64
+
+    server.routes["/big"] = Route(stream=endless)
+    subscribe(run, server.url("/big"))
+    summary = poll_json(run, code=3)
+    assert "larger than 2000 bytes" in summary["failures"][0]["error"]
+    assert summary["articles_new"] == 0
+
+
+def test_same_story_in_two_feeds_is_one_article_listing_both(run, seeded, server):
+    server.routes["/a"] = Route(rss([NYT]))
+    server.routes["/b"] = Route(rss([{**NYT, "link": NYT["link"].replace(
+        "utm_source=rss", "utm_source=other&fbclid=x")}]))
+    subscribe(run, server.url("/a"))
+    subscribe(run, server.url("/b"))
+    summary = poll_json(run)
+    assert summary["articles_new"] == 1 and summary["articles_attached"] == 1
+    [article] = articles(run)
+    assert sorted(article["feeds"]) == [server.url("/a"), server.url("/b")]
+
+
+def test_changed_entry_updates_the_article(run, seeded, server):
+    server.routes["/f"] = Route(rss([NYT]))
+    subscribe(run, server.url("/f"))
+    poll_json(run)
+    server.routes["/f"] = Route(rss([{**NYT, "title": NYT["title"] + " (updated)"}]))
+    summary = poll_json(run)
+    assert summary["articles_new"] == 0 and summary["articles_updated"] == 1
+    [article] = articles(run)
+    assert article["title"].endswith("(updated)")
+
+
+def test_consecutive_failures_skip_the_feed_until_enabled(run, seeded, server):
+    server.routes["/err"] = Route(status=500)
+    subscribe(run, server.url("/err"))
+    for _ in range(3):
+        poll_json(run, code=3)
+    feed = as_json(run("feed", "list", "--json"))[0]
+    assert feed["errors"] == 3 and "3 times" in feed["skipped_reason"]
+    assert poll_json(run)["feeds_skipped"] == 1
+    # Polled explicitly, it is tried even while skipped.
+    assert poll_json(run, "--feed", server.url("/err"), code=3)["feeds_failed"] == 1
+    assert run("feed", "enable", server.url("/err")).exit_code == 0
+    server.routes["/err"] = Route(rss([NYT]))
+    assert poll_json(run)["feeds_ok"] == 1
+    assert as_json(run("feed", "list", "--json"))[0]["errors"] == 0
+
+
+def test_retry_after_is_honoured(run, seeded, server):
+    server.routes["/busy"] = Route(status=429, headers={"Retry-After": "3600"})
+    subscribe(run, server.url("/busy"))
+    poll_json(run, code=3)
+    feed = as_json(run("feed", "list", "--json"))[0]
+    assert feed["retry_after"] and feed["errors"] == 0
+    assert poll_json(run)["feeds_skipped"] == 1
+
+
+def test_quiet_prints_nothing_when_nothing_new(run, seeded, server):
+    server.routes["/f"] = Route(rss([OTHER]))
+    subscribe(run, server.url("/f"))
+    result = run("poll", "--quiet")
+    assert result.exit_code == 0
+    assert result.stdout == "" and result.stderr == ""
+
+
+def test_quiet_lists_new_coverage_per_dispute(run, seeded, server):
+    server.routes["/f"] = Route(rss([NYT, GETTY]))
+    subscribe(run, server.url("/f"))
+    result = run("poll", "--quiet")
+    assert result.exit_code == 0
+    assert "nyt-v-openai: 1 new" in result.stdout
+    assert "getty-v-stability: 1 new" in result.stdout
+    assert NYT["title"] in result.stdout
+
+
+def test_second_poll_exits_75_at_once(run, seeded, db):
+    from tracker.polling import poll_lock
+
+    with poll_lock(db):
+        result = run("poll")
+    assert result.exit_code == 75
+    assert "already running" in result.stderr
+
+
+def test_docket_feed_entries_become_events(run, seeded, server):
+    server.routes["/docket"] = Route(atom([
+        {"title": "Entry #812 in The New York Times Company v. Microsoft Corporation",
+         "link": "https://www.courtlistener.com/docket/68117049/812/",
+         "summary": "ORDER on motion to compel", "updated": "2026-11-02T00:00:00Z"}]))
+    result = run("feed", "add", server.url("/docket"), "--no-check", "--kind", "docket",
+                 "--dispute", "nyt-v-openai")
+    assert result.exit_code == 0, result.stderr
+    summary = poll_json(run)
+    assert summary["events_new"] == 1 and summary["articles_new"] == 0
+    events = as_json(run("dispute", "event", "list", "nyt-v-openai", "--json"))
+    new = [e for e in events if e["source"] == "https://www.courtlistener.com/docket/68117049/812/"]
+    assert new and new[0]["date"] == "2026-11-02" and "Entry #812" in new[0]["text"]
+    server.routes["/docket"].etag = None
+    assert poll_json(run)["events_new"] == 0  # never twice
+
+
+def test_rematch_attaches_kept_items_after_a_new_dispute(run, seeded, server):
+    item = {"title": "Disney sues Midjourney for copyright infringement over AI images",
+            "link": "https://n.example/disney", "description": "A lawsuit over training."}
+    server.routes["/f"] = Route(rss([item]))
+    subscribe(run, server.url("/f"))
+    assert poll_json(run)["articles_new"] == 0
+    assert run("dispute", "add", "Disney v. Midjourney", "--slug", "disney-v-midjourney",
+               "--started", "2025-06-11").exit_code == 0
+    assert run("dispute", "party", "add", "disney-v-midjourney", "Disney",
+               "--role", "claimant").exit_code == 0
+    assert run("dispute", "party", "add", "disney-v-midjourney", "Midjourney",
+               "--role", "respondent").exit_code == 0
+    summary = as_json(run("rematch", "--json"))
+    assert summary["articles_attached"] == 1
+    assert articles(run, "-d", "disney-v-midjourney")[0]["url"] == "https://n.example/disney"
+
+
+def test_news_groups_what_the_last_poll_attached(run, seeded, server):
+    server.routes["/f"] = Route(rss([NYT, GETTY]))
+    subscribe(run, server.url("/f"))
+    poll_json(run)
+    news = as_json(run("news", "--json"))
+    assert sorted(news["disputes"]) == ["getty-v-stability", "nyt-v-openai"]
+    server.routes["/f"].body = rss([NYT, GETTY, OTHER])
+    poll_json(run)
+    assert as_json(run("news", "--json"))["disputes"] == {}
+    assert len(as_json(run("news", "--since", "2000-01-01", "--json"))["disputes"]) == 2
+
+
+def test_opml_round_trip(run, seeded, server, tmp_path: Path):
+    opml = tmp_path / "in.opml"
+    opml.write_text(
+        '<?xml version="1.0"?><opml version="2.0"><head/><body>'
+        '<outline text="Cat"><outline type="rss" text="A" xmlUrl="https://a.example/feed"/>'
+        '<outline type="rss" text="B &amp; C" xmlUrl="https://b.example/rss"/></outline>'
+        "</body></opml>")
+    result = run("feed", "import", str(opml))
+    assert result.exit_code == 0, result.stderr
+    assert "2 feed(s)" in result.stderr
+    out = run("feed", "export")
+    assert out.exit_code == 0
+    assert 'xmlUrl="https://a.example/feed"' in out.stdout and "B &amp; C" in out.stdout
+    again = tmp_path / "again.opml"
+    again.write_text(out.stdout)
+    assert "0 feed(s); 2 already there" in run("feed", "import", str(again)).stderr
+
+
+@pytest.mark.parametrize("text", ["not xml", "<html><body/></html>",
+                                  '<opml version="2.0"><body><outline xmlUrl="javascript:x"/>'
+                                  "</body></opml>"])
+def test_bad_opml_is_refused_without_change(run, seeded, db, tmp_path, text):
+    path = tmp_path / "bad.opml"
+    path.write_text(text)
+    before = db.read_bytes()
+    result = run("feed", "import", str(path))
+    assert result.exit_code == 2 and "tracker: error" in result.stderr
+    assert db.read_bytes() == before
+
+
+def test_follow_adds_search_and_docket_feeds(run, seeded):
+    result = run("feed", "follow", "nyt-v-openai")
+    assert result.exit_code == 0, result.stderr
+    feeds = as_json(run("feed", "list", "--json"))
+    kinds = sorted((f["kind"], f["dispute"]) for f in feeds)
+    assert kinds == [("docket", "nyt-v-openai"), ("news", "nyt-v-openai")]
+    search = next(f for f in feeds if f["kind"] == "news")["url"]
+    assert search.startswith("https://news.google.com/rss/search?q=") and "OpenAI" in search
+    assert any(f["url"] == "https://www.courtlistener.com/docket/68117049/feed/" for f in feeds)

@@ -1,0 +1,386 @@
+"""The store file: atomic writes, the backup generation, the writer lock, bad files,
+migrations, one write per command and a stable layout."""
+
+from __future__ import annotations
+
+import errno
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import Run, as_json, refused
+from tracker import storage
+from tracker.errors import LockedError, StoreError
+from tracker.models import Dispute
+from tracker.storage import SCHEMA_VERSION, atomic_write, backup_path, open_store, read_raw
+
+WRITES = [
+    ("dispute", "add", "Disney v. Midjourney"),
+    ("dispute", "edit", "nyt-v-openai", "--tag", "mdl"),
+    ("dispute", "status", "nyt-v-openai", "trial"),
+    ("dispute", "party", "add", "nyt-v-openai", "Daily News", "--role", "claimant"),
+    ("dispute", "event", "add", "nyt-v-openai", "Hearing", "--date", "2026-02-03"),
+    ("dispute", "forum", "add", "coda-v-openai", "Tokyo District Court"),
+    ("dispute", "relate", "nyt-v-openai", "parallel", "coda-v-openai"),
+    ("dispute", "remove", "getty-v-stability", "--yes"),
+    ("article", "add", "https://example.com/a", "-d", "nyt-v-openai"),
+]
+READS = [
+    ("dispute", "list"),
+    ("dispute", "show", "nyt-v-openai", "--json"),
+    ("dispute", "event", "list", "nyt-v-openai"),
+    ("article", "list", "--json"),
+    ("paths",),
+]
+
+
+def leftovers(directory: Path) -> list[str]:
+    """Temporary files a write may have left behind."""
+    return sorted(p.name for p in directory.iterdir() if p.name.startswith(".")
+                  or p.name.endswith(".tmp"))
+
+
+def fail_with_enospc(*args: object, **kwargs: object) -> None:
+    raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+
+# -- atomic writes -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("call", ["fsync", "replace", "chmod"])
+def test_a_failed_write_leaves_the_old_file_whole(run, seeded, monkeypatch, call):
+    run("dispute", "edit", "nyt-v-openai", "--tag", "x")  # so that a .bak exists
+    before, bak = seeded.read_bytes(), backup_path(seeded).read_bytes()
+    with monkeypatch.context() as patch:
+        patch.setattr(storage.os, call, fail_with_enospc)
+        talk = refused(run("dispute", "add", "Disney v. Midjourney"), seeded, before,
+                       f"could not write {seeded}", "No space left on device",
+                       "the previous file is intact", code=4)
+    assert "internal error" not in talk
+    assert leftovers(seeded.parent) == []
+    assert backup_path(seeded).read_bytes() in (bak, before)  # a whole generation
+    assert as_json(run("dispute", "list", "--json"))  # and the store still reads
+
+
+def test_a_write_that_dies_midway_leaves_no_torn_file(tmp_path, monkeypatch):
+    target = tmp_path / "store.json"
+    target.write_bytes(b'{"old": {}}\n')
+    real_fdopen = os.fdopen
+
+    class Half:
+        """A file object that writes part of the payload, then runs out of space."""
+
+        def __init__(self, fh):
+            self.fh = fh
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            self.fh.close()
+
+        def write(self, data):
+            self.fh.write(data[: len(data) // 2])
+            raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(storage.os, "fdopen", lambda fd, mode: Half(real_fdopen(fd, mode)))
+    with pytest.raises(StoreError, match="could not write"):
+        atomic_write(target, b'{"new": {}}\n' * 1000)
+    assert target.read_bytes() == b'{"old": {}}\n'
+    assert leftovers(tmp_path) == []
+    assert not backup_path(target).exists()
+
+
+def test_atomic_write_keeps_the_file_mode(tmp_path):
+    target = tmp_path / "store.json"
+    target.write_bytes(b"{}")
+    target.chmod(0o600)
+    atomic_write(target, b'{"a": {}}\n')
+    assert target.stat().st_mode & 0o777 == 0o600
+    assert target.read_bytes() == b'{"a": {}}\n'
+
+
+# -- backup generation ---------------------------------------------------------------------
+
+
+def test_each_write_keeps_the_previous_generation(run, seeded):
+    bak = backup_path(seeded)
+    assert not bak.exists()  # a new store has no previous generation
+    first = seeded.read_bytes()
+    run("dispute", "status", "nyt-v-openai", "trial")
+    assert bak.read_bytes() == first
+    second = seeded.read_bytes()
+    assert second != first
+    run("dispute", "status", "nyt-v-openai", "judgment")
+    assert bak.read_bytes() == second
+    assert os.stat(bak).st_ino != os.stat(seeded).st_ino  # a copy, not the same file
+    assert leftovers(seeded.parent) == []
+
+
+def test_a_refused_command_does_not_touch_the_backup(run, seeded):
+    run("dispute", "status", "nyt-v-openai", "trial")
+    bak = backup_path(seeded).read_bytes()
+    run("dispute", "status", "nyt-v-openai", "nonsense")
+    assert backup_path(seeded).read_bytes() == bak
+
+
+# -- the writer lock -----------------------------------------------------------------------
+
+
+@pytest.fixture
+def quick_lock(isolated, monkeypatch) -> Path:
+    config = isolated / "fast.toml"
+    config.write_text("feeds = []\n\n[store]\nlock_timeout = 0.2\n", encoding="utf-8")
+    monkeypatch.setenv("TRACKER_CONFIG", str(config))
+    return config
+
+
+@pytest.mark.parametrize("command", [WRITES[0], WRITES[8], ("init",)], ids=" ".join)
+def test_a_writer_waits_then_gives_up_with_exit_75(run, seeded, quick_lock, command):
+    before = seeded.read_bytes()
+    with storage.writer_lock(seeded, timeout=1):
+        refused(run(*command), seeded, before, "locked by another tracker process",
+                "waited 0.2s", code=75)
+    assert leftovers(seeded.parent) == []
+    r = run(*command)  # and works once the lock is free
+    assert r.exit_code == 0, r.stderr
+
+
+HOLDER = """
+import sys
+from pathlib import Path
+from tracker.storage import writer_lock
+with writer_lock(Path(sys.argv[1]), timeout=5):
+    print("locked", flush=True)
+    sys.stdin.read()  # hold the lock until the test closes our stdin
+"""
+
+
+def test_the_lock_holds_across_processes(run, seeded, quick_lock):
+    before = seeded.read_bytes()
+    holder = subprocess.Popen([sys.executable, "-c", HOLDER, str(seeded)],
+                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout is not None and holder.stdin is not None
+        assert holder.stdout.readline() == "locked\n"  # waits for the child, no sleeping
+        refused(run("dispute", "status", "nyt-v-openai", "trial"), seeded, before,
+                "locked by another tracker process", code=75)
+        assert run("dispute", "list").exit_code == 0
+    finally:
+        holder.communicate(timeout=10)
+    assert holder.returncode == 0
+    assert run("dispute", "status", "nyt-v-openai", "trial").exit_code == 0
+
+
+@pytest.mark.parametrize("command", READS, ids=" ".join)
+def test_readers_need_no_lock(run, seeded, quick_lock, command):
+    with storage.writer_lock(seeded, timeout=1):
+        r = run(*command)
+    assert r.exit_code == 0, r.stderr
+
+
+def test_a_writer_in_progress_is_never_lost(run, seeded, quick_lock):
+    with open_store(seeded, write=True, lock_timeout=1) as store:
+        d = store.dispute("coda-v-openai")
+        assert d is not None
+        d.notes = "written while another command waited"
+        store.put_dispute(d)
+        assert run("dispute", "edit", "coda-v-openai", "--tag", "late").exit_code == 75
+    assert run("dispute", "edit", "coda-v-openai", "--tag", "late").exit_code == 0
+    d = as_json(run("dispute", "show", "coda-v-openai", "--json"))
+    assert d["notes"] == "written while another command waited"
+    assert "late" in d["tags"]
+
+
+def test_an_error_inside_a_write_discards_every_change(seeded):
+    before = seeded.read_bytes()
+    with pytest.raises(RuntimeError), open_store(seeded, write=True) as store:
+        store.delete_dispute("nyt-v-openai")
+        raise RuntimeError("boom")
+    assert seeded.read_bytes() == before
+    with storage.writer_lock(seeded, timeout=0):  # and the lock was released
+        pass
+
+
+def test_writer_lock_raises_locked_error(tmp_path):
+    path = tmp_path / "s.json"
+    with (
+        storage.writer_lock(path, timeout=1),
+        pytest.raises(LockedError) as info,
+        storage.writer_lock(path, timeout=0.05),
+    ):
+        pass  # pragma: no cover
+    assert info.value.exit_code == 75
+
+
+# -- stores that cannot be read are reported and never overwritten -------------------------
+
+BAD_STORES = {
+    "truncated": None,  # filled in from a real store below
+    "empty": b"",
+    "not-json": b"this is not json\n",
+    "a-list": b"[1, 2, 3]\n",
+    "table-not-a-dict": b'{"disputes": [1, 2]}\n',
+    "schema-not-a-table": b'{"disputes": {}, "meta": {"schema": "1"}}\n',
+    "version-not-a-number": b'{"disputes": {}, "meta": {"schema": {"version": "1"}}}\n',
+    "negative-version": b'{"disputes": {}, "meta": {"schema": {"version": -1}}}\n',
+    "newer-schema": b'{"disputes": {}, "meta": {"schema": {"version": 99}}}\n',
+}
+
+
+@pytest.fixture(params=sorted(BAD_STORES))
+def bad_store(request, run, seeded) -> bytes:
+    blob = BAD_STORES[request.param]
+    if blob is None:
+        blob = seeded.read_bytes()[:-40]
+    seeded.write_bytes(blob)
+    return blob
+
+
+@pytest.mark.parametrize(
+    "command", [("init",), ("dispute", "list"), *WRITES[:2], WRITES[8]], ids=" ".join
+)
+def test_an_unreadable_store_is_reported_and_left_alone(run, seeded, bad_store, command):
+    talk = refused(run(*command), seeded, bad_store, str(seeded), code=4)
+    assert "internal error" not in talk
+    assert not backup_path(seeded).exists()
+    assert leftovers(seeded.parent) == []
+
+
+def test_a_newer_schema_says_to_upgrade(run, seeded):
+    seeded.write_bytes(BAD_STORES["newer-schema"])
+    refused(run("dispute", "list"), seeded, BAD_STORES["newer-schema"],
+            "schema version 99", f"newer than this tracker understands ({SCHEMA_VERSION})",
+            "upgrade tracker", code=4)
+
+
+def test_a_malformed_record_is_reported_with_the_file(run, seeded):
+    data = json.loads(seeded.read_bytes())
+    data["disputes"]["nyt-v-openai"]["parties"] = [{"name": "x"}]  # no role
+    blob = json.dumps(data).encode()
+    seeded.write_bytes(blob)
+    refused(run("dispute", "show", "nyt-v-openai"), seeded, blob, str(seeded),
+            "malformed disputes record 'nyt-v-openai'", code=4)
+    refused(run("dispute", "status", "nyt-v-openai", "trial"), seeded, blob, code=4)
+
+
+# -- migrations ----------------------------------------------------------------------------
+
+
+def version_0_store(path: Path) -> bytes:
+    """A store written before versioning: no meta table and only the disputes table."""
+    d = Dispute(slug="old-case", title="Old v. Case", status="discovery")
+    blob = json.dumps({"disputes": {"old-case": d.to_dict()}}).encode()
+    path.write_bytes(blob)
+    return blob
+
+
+def test_a_version_0_store_is_read_without_being_written(run, db):
+    blob = version_0_store(db)
+    rows = as_json(run("dispute", "list", "--json"))
+    assert [r["slug"] for r in rows] == ["old-case"]
+    assert as_json(run("article", "list", "--json")) == []
+    assert db.read_bytes() == blob  # reading never rewrites
+
+
+def test_a_version_0_store_is_migrated_on_the_next_write(run, db):
+    version_0_store(db)
+    r = run("dispute", "status", "old-case", "trial")
+    assert r.exit_code == 0, r.stderr
+    data = json.loads(db.read_bytes())
+    assert data["meta"]["schema"] == {"version": SCHEMA_VERSION}
+    assert {"disputes", "articles", "feeds", "entries"} <= set(data)
+    assert data["disputes"]["old-case"]["status"] == "trial"
+
+
+def test_migrations_are_named_and_ordered(tmp_path):
+    assert len(storage.MIGRATIONS) == SCHEMA_VERSION
+    assert all(name and callable(step) for name, step in storage.MIGRATIONS)
+    (tmp_path / "s.json").write_bytes(b"{}")
+    assert read_raw(tmp_path / "s.json") == storage.new_raw()
+
+
+# -- one write per command -----------------------------------------------------------------
+
+
+@pytest.fixture
+def write_log(isolated, monkeypatch) -> Path:
+    log = isolated / "writes.log"
+    monkeypatch.setenv(storage.WRITE_LOG_ENV, str(log))
+    return log
+
+
+def writes(log: Path) -> list[str]:
+    return log.read_text().splitlines() if log.exists() else []
+
+
+def test_init_writes_once(run, db, write_log):
+    assert run("init").exit_code == 0
+    assert writes(write_log) == [str(db)]
+    assert run("init").exit_code == 0  # already there: nothing written
+    assert writes(write_log) == [str(db)]
+
+
+@pytest.mark.parametrize("command", WRITES, ids=" ".join)
+def test_every_writing_command_writes_exactly_once(run, seeded, write_log, command):
+    r = run(*command)
+    assert r.exit_code == 0, r.stderr
+    assert writes(write_log) == [str(seeded)]
+
+
+@pytest.mark.parametrize(
+    "command",
+    [*READS, ("dispute", "status", "nyt-v-openai", "discovery"), ("article", "remove", "x")],
+    ids=" ".join,
+)
+def test_reading_or_refused_commands_never_write(run, seeded, write_log, command):
+    run(*command)
+    assert writes(write_log) == []
+
+
+def test_renaming_a_dispute_with_many_articles_still_writes_once(run, seeded, write_log):
+    with open_store(seeded, write=True) as store:
+        from tracker.core import add_article
+
+        for i in range(50):
+            add_article(store, f"https://example.com/{i}", ["nyt-v-openai"])
+    os.remove(write_log)
+    assert run("dispute", "edit", "nyt-v-openai", "--rename", "nyt").exit_code == 0
+    assert writes(write_log) == [str(seeded)]
+    assert len(as_json(run("article", "list", "-d", "nyt", "--json"))) == 50
+
+
+# -- a stable file ------------------------------------------------------------------------
+
+
+def test_the_file_has_sorted_keys_and_two_space_indent(run, seeded):
+    run("article", "add", "https://example.com/a", "-d", "nyt-v-openai", "--title", "Zürich 東京")
+    text = seeded.read_text("utf-8")
+    data = json.loads(text)
+    assert text == json.dumps(data, sort_keys=True, indent=2, ensure_ascii=False) + "\n"
+
+
+def test_the_same_store_written_twice_is_byte_identical(seeded):
+    before = seeded.read_bytes()
+    with open_store(seeded, write=True) as store:
+        for d in store.disputes():
+            store.put_dispute(d)  # a change to nothing
+        assert store.dirty
+    assert seeded.read_bytes() == before
+    assert storage.dumps(read_raw(seeded)) == before
+
+
+def test_a_command_that_changes_nothing_leaves_the_bytes(run, seeded):
+    before = seeded.read_bytes()
+    for command in READS:
+        run(*command)
+    assert seeded.read_bytes() == before
+
+
+def test_run_fixture_uses_the_isolated_store(run: Run, seeded, isolated):
+    assert seeded.parent == isolated
+    assert as_json(run("paths", "--json"))["store"] == str(seeded)

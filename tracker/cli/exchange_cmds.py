@@ -1,0 +1,175 @@
+"""`tracker export`, `import`, `report` and `timeline`: the store in and out as files,
+and a dispute as a case summary or a weekly coverage chart."""
+
+from __future__ import annotations
+
+import enum
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Group
+from rich.table import Table
+from rich.text import Text
+
+from tracker import core, exchange
+from tracker import report as reports
+from tracker.cli import app, env, output
+from tracker.cli.render import STATUS_STYLE
+from tracker.errors import InputError, StoreError, TrackerError
+from tracker.models import Article, Dispute, Event, check_date, now
+from tracker.storage import atomic_write
+
+BAR_WIDTH = 32
+
+
+class ExportFormat(str, enum.Enum):
+    json = "json"
+    ndjson = "ndjson"
+    csv = "csv"
+
+
+class ReportFormat(str, enum.Enum):
+    md = "md"
+    html = "html"
+
+
+Slug = Annotated[str, typer.Argument(help="The dispute's slug, e.g. nyt-v-openai.")]
+OutFile = Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file "
+                                              "(atomically) instead of stdout.")]
+
+
+def _deliver(payload: bytes, out: Path | None, what: str) -> None:
+    """Write `payload` to `out` atomically, or to stdout."""
+    if out is None or str(out) == "-":
+        sys.stdout.write(payload.decode("utf-8"))
+        sys.stdout.flush()
+        return
+    try:
+        atomic_write(out, payload, backup=False)
+    except StoreError as exc:  # not the store: an output file, so no store exit code
+        raise TrackerError(exc.message) from None
+    output.say(f"wrote {what} to {out}")
+
+
+def _read_input(path: str) -> tuple[bytes, str]:
+    if path == "-":
+        return typer.get_binary_stream("stdin").read(), "stdin"
+    try:
+        return Path(path).read_bytes(), path
+    except OSError as exc:
+        raise InputError(f"cannot read {path}: {exc.strerror or exc}") from None
+
+
+@app.command()
+def export(
+    dispute: Annotated[list[str] | None, typer.Option("--dispute", "-d", help="Only this "
+                       "dispute and its articles (repeatable).")] = None,
+    out: OutFile = None,
+    fmt: Annotated[ExportFormat, typer.Option("--format", help="json: everything; ndjson, "
+                   "csv: one article per line.")] = ExportFormat.json,
+    schema: Annotated[bool, typer.Option("--schema", help="Print the JSON Schema of the "
+                      "export format instead.")] = False,
+) -> None:
+    """Export disputes, articles and feeds, e.g. `tracker export -o backup.json`."""
+    if schema:
+        _deliver(exchange.schema_text().encode("utf-8"), out, "the export's JSON Schema")
+        return
+    with env().read() as store:
+        doc = exchange.build_export(store, dispute or [])
+    _deliver(exchange.serialise(doc, fmt.value), out, exchange.describe(doc, fmt.value))
+
+
+@app.command("import")
+def import_(
+    file: Annotated[str, typer.Argument(metavar="FILE", help="An export (JSON), or - for stdin.")],
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Check and count; write nothing.")]
+    = False,
+    json_: output.JsonOpt = False,
+) -> None:
+    """Merge an export into the store; nothing is deleted, e.g. `tracker import backup.json`."""
+    blob, source = _read_input(file)
+    doc = exchange.load(blob, source)
+    with env().read() if dry_run else env().write() as store:
+        summary = exchange.import_document(store, doc, source)
+    if json_:
+        output.write_json({**summary.to_dict(), "dry_run": dry_run})
+    output.say(("would import " if dry_run else "imported ") + summary.describe())
+    for warning in summary.warnings:
+        output.warn(warning)
+
+
+@app.command()
+def report(
+    slug: Slug,
+    fmt: Annotated[ReportFormat, typer.Option("--format", help="md (Markdown) or html (one "
+                   "self-contained page).")] = ReportFormat.md,
+    out: OutFile = None,
+) -> None:
+    """A case summary to send, e.g. `tracker report nyt-v-openai --format html -o nyt.html`."""
+    with env().read() as store:
+        d = core.get_dispute(store, slug)
+        coverage = core.coverage(store, slug)
+    today = now().date().isoformat()
+    make = reports.markdown if fmt is ReportFormat.md else reports.html_report
+    _deliver(make(d, coverage, as_of=today).encode("utf-8"), out, f"the {fmt.value} report")
+
+
+@app.command()
+def timeline(
+    slug: Slug,
+    weeks: Annotated[int, typer.Option(help="How many weeks to show.")] = 12,
+    until: Annotated[str | None, typer.Option(help="Last week shown (default: this week).")]
+    = None,
+    json_: output.JsonOpt = False,
+) -> None:
+    """Articles per week beside the events, e.g. `tracker timeline nyt-v-openai --weeks 26`."""
+    with env().read() as store:
+        d = core.get_dispute(store, slug)
+        coverage = core.coverage(store, slug)
+    end = reports.day_of(check_date(until)) if until else None
+    chart = reports.weekly(d, coverage, until=end or now().date(), weeks=weeks)
+    if json_:
+        output.write_json([w.to_dict() for w in chart])
+        return
+    output.out.print(_chart(d, chart, coverage, output.out.width))
+
+
+def _event_text(e: Event) -> Text:
+    line = Text("◆ ", style="bold" if e.status else "dim")
+    line.append(f"{e.date} ", style="dim")
+    if e.status:
+        line.append(f" {e.status} ", style=f"reverse {STATUS_STYLE.get(e.status, '')}".strip())
+        line.append(" ")
+    line.append_text(output.safe(e.text))
+    if e.unconfirmed:
+        line.append(" (unconfirmed)", style="yellow")
+    return line
+
+
+def _chart(d: Dispute, weeks: list[reports.Week], coverage: list[Article], width: int) -> Group:
+    """The terminal chart: one row per week, bar and count, then that week's events."""
+    peak = max(w.count for w in weeks)
+    room = max(width - (10 + BAR_WIDTH + 4 + 3), 20)  # what the fixed columns leave
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(style="dim", no_wrap=True, min_width=10)
+    grid.add_column(no_wrap=True, min_width=BAR_WIDTH)
+    grid.add_column(justify="right", no_wrap=True, min_width=3)
+    grid.add_column(no_wrap=True)
+    for w in weeks:
+        events = [_event_text(e) for e in w.events]
+        for line in events:
+            line.truncate(room, overflow="ellipsis")
+        grid.add_row(w.start.isoformat(), Text(reports.bar(w.count, peak, BAR_WIDTH) or "·",
+                                               style="cyan" if w.count else "dim"),
+                     str(w.count) if w.count else "", Text("\n").join(events))
+    shown = sum(w.count for w in weeks)
+    head = Text.assemble(output.safe(d.title, "bold"), (
+        f"\narticles per week (weeks starting Monday), {weeks[0].start} to {weeks[-1].start}: "
+        f"{shown} of {len(coverage)} linked articles; ◆ timeline events", "dim"))
+    if not shown and coverage:
+        latest = reports.article_date(coverage[0])
+        head.append(f"\nno coverage in these weeks; the latest article is from {latest}: "
+                    f"try --until {latest}", style="yellow")
+    return Group(head, Text(""), grid)

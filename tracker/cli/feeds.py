@@ -1,0 +1,142 @@
+"""`tracker feed ...`: subscriptions, discovery, OPML, and feeds made for a dispute."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from tracker import feeds
+from tracker.cli import app, env, output
+from tracker.cli.output import Column, CsvOpt, JsonOpt, NlOpt
+from tracker.errors import InputError
+from tracker.storage import atomic_write
+
+feed_app = typer.Typer(help="Feeds polled for coverage (RSS/Atom), OPML in and out.",
+                       no_args_is_help=True)
+app.add_typer(feed_app, name="feed")
+
+Ref = Annotated[str, typer.Argument(help="Feed URL or id (from `feed list`).")]
+FEED_COLUMNS = [
+    Column("ID", "id", style="dim", no_wrap=True),
+    Column("Feed", "label", max_width=34, min_width=12),
+    Column("Kind", "kind", no_wrap=True),
+    Column("Dispute", "dispute", no_wrap=True),
+    Column("Last poll", "polled", no_wrap=True),
+    Column("Status", "state", max_width=40),
+    Column("Errors", "errors", no_wrap=True),
+    Column("Entries", "entries", no_wrap=True),
+]
+
+
+def _row(row: dict[str, Any]) -> dict[str, Any]:
+    row["label"] = row["name"] or row["title"] or row["url"]
+    row["polled"] = (row["last_polled"] or "never")[:16].replace("T", " ")
+    state = row["last_status"] or "-"
+    if not row["enabled"] or row["skipped_reason"]:
+        state = f"skipped: {row['skipped_reason'] or 'disabled'}"
+    elif row["last_error"]:
+        state = f"{state}: {row['last_error']}"
+    row["state"] = state
+    return row
+
+
+@feed_app.command("list")
+def list_(json_: JsonOpt = False, nl: NlOpt = False, csv_: CsvOpt = False) -> None:
+    """Feeds with their last poll, status, consecutive errors and entry count."""
+    fmt = output.pick(json_, nl, csv_)
+    with env().read() as store:
+        rows = [_row(r) for r in feeds.feed_rows(store)]
+    output.emit(rows, FEED_COLUMNS, fmt, empty="no feeds: 'tracker feed add URL'")
+
+
+@feed_app.command("add")
+def add(
+    url: Annotated[str, typer.Argument(help="A feed, or a page that links to its feed.")],
+    name: Annotated[str, typer.Option(help="Your name for it.")] = "",
+    dispute: Annotated[str | None, typer.Option(help="The dispute this feed is for.")] = None,
+    kind: Annotated[str, typer.Option(help="news, or docket (items become events).")] = "news",
+    check: Annotated[bool, typer.Option(help="Fetch it first (finds a page's feed).")] = True,
+) -> None:
+    """Subscribe to a feed, e.g. `tracker feed add https://www.theverge.com/`."""
+    title = site = ""
+    if check:
+        from tracker.fetching import Settings, discover
+
+        url, parsed = discover(url, Settings.from_config(env().config.section("poll")))
+        title, site = parsed.title, parsed.site_url
+    feed = feeds.new_feed(url, name=name, kind=kind, dispute=dispute, title=title, site_url=site)
+    with env().write() as store:
+        feeds.add_feed(store, feed)
+    output.say(output.safe(f"subscribed to {feed.url} ({feed.name or feed.title or feed.kind})"))
+
+
+@feed_app.command("remove")
+def remove(ref: Ref) -> None:
+    """Unsubscribe. Articles already stored are kept."""
+    with env().write() as store:
+        feed = feeds.remove_feed(store, ref)
+    output.say(output.safe(f"removed {feed.url}"))
+
+
+@feed_app.command("enable")
+def enable(ref: Ref) -> None:
+    """Poll a feed again (also clears its failure count)."""
+    with env().write() as store:
+        feed = feeds.set_enabled(store, ref, True)
+    output.say(output.safe(f"enabled {feed.url}"))
+
+
+@feed_app.command("disable")
+def disable(ref: Ref) -> None:
+    """Stop polling a feed, keeping it and its articles."""
+    with env().write() as store:
+        feed = feeds.set_enabled(store, ref, False)
+    output.say(output.safe(f"disabled {feed.url}"))
+
+
+@feed_app.command("follow")
+def follow(slug: Annotated[str, typer.Argument(help="Dispute slug.")]) -> None:
+    """Add a news search feed from a dispute's parties, and its CourtListener docket feeds."""
+    with env().write() as store:
+        added, present = feeds.follow(store, slug)
+    for f in added:
+        output.say(output.safe(f"subscribed to {f.kind} feed {f.url}"))
+    if present:
+        output.say(f"{len(present)} feed(s) for {slug} were already there")
+
+
+@feed_app.command("import")
+def import_(path: Annotated[Path, typer.Argument(help="An OPML file, or - for stdin.")]) -> None:
+    """Subscribe to every feed in an OPML file (as exported by any feed reader)."""
+    text = _read(path)
+    parsed = feeds.read_opml(path, text)
+    with env().write() as store:
+        added, present = feeds.add_feeds(store, parsed)
+    output.say(f"subscribed to {len(added)} feed(s); {len(present)} already there")
+
+
+@feed_app.command("export")
+def export(
+    out: Annotated[Path | None, typer.Option("-o", "--output", help="File (default: stdout).")]
+    = None,
+) -> None:
+    """Write the subscriptions as OPML 2.0, e.g. `tracker feed export -o feeds.opml`."""
+    with env().read() as store:
+        blob = feeds.write_opml(store.feeds())
+    if out is None:
+        sys.stdout.write(blob.decode("utf-8"))
+    else:
+        atomic_write(out, blob, backup=False)
+        output.say(f"wrote {out}")
+
+
+def _read(path: Path) -> bytes:
+    if str(path) == "-":
+        return sys.stdin.buffer.read()
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"cannot read {path}: {exc.strerror or exc}") from None

@@ -1,0 +1,128 @@
+"""`tracker poll`, `tracker rematch` and `tracker news`: coverage arriving from feeds."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from tracker.cli import app, env, output, render
+from tracker.cli.output import JsonOpt
+from tracker.errors import ExitCode
+
+if TYPE_CHECKING:
+    from tracker.polling import PollSummary
+
+
+def _print_attached(attached: dict[str, list[dict[str, str]]]) -> None:
+    """New coverage per dispute, as plain lines (what cron mails)."""
+    for slug, items in attached.items():
+        output.out.print(output.safe(f"{slug}: {len(items)} new", "bold"))
+        for item in items:
+            line = f"  {item['title'] or item['url']} ({item['outlet']})\n    {item['url']}"
+            output.out.print(output.safe(line, multiline=True))
+
+
+def _report(summary: PollSummary, quiet: bool) -> None:
+    if not quiet:
+        output.say(
+            f"polled {summary.feeds_polled} feed(s): {summary.feeds_ok} ok, "
+            f"{summary.feeds_not_modified} not modified, {summary.feeds_failed} failed, "
+            f"{summary.feeds_skipped} skipped; {summary.entries_seen} entries, "
+            f"{summary.articles_new} new article(s), {summary.articles_attached} attached, "
+            f"{summary.events_new} docket event(s)")
+    _print_attached(summary.attached)
+    for failure in summary.failures if not quiet else []:
+        output.warn(f"{failure['url']}: {failure['error']}")
+
+
+@app.command()
+def poll(
+    feed: Annotated[list[str] | None, typer.Option(
+        help="Poll only this feed (URL or id), even if skipped after failures.")] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help=(
+        "For cron: print nothing unless coverage was attached, then only that."))] = False,
+    json_: JsonOpt = False,
+) -> None:
+    """Fetch feeds and attach new coverage to disputes. Exit 3 if some feeds failed,
+    75 if a poll is already running. Cron: `*/15 * * * * tracker poll --quiet`."""
+    from tracker.polling import poll as run_poll
+
+    e = env()
+    with _progress(quiet or json_) as (start, done):
+        summary = run_poll(e.db, e.config, only=feed or [], lock_timeout=e.lock_timeout,
+                           on_start=start, on_done=done)
+    if json_:
+        output.write_json(summary.to_dict())
+    else:
+        _report(summary, quiet)
+    if summary.feeds_failed:
+        raise typer.Exit(int(ExitCode.PARTIAL))
+
+
+def _progress(off: bool) -> Any:
+    """A progress bar on stderr when it is a terminal; nothing under cron or with --json."""
+    from contextlib import contextmanager
+
+    @contextmanager
+    def bar() -> Any:
+        if off or not output.err.is_terminal:
+            yield (None, None)
+            return
+        from rich.progress import Progress
+
+        with Progress(console=output.err, transient=True) as progress:
+            task = progress.add_task("polling", total=None)
+
+            def start(n: int) -> None:
+                progress.update(task, total=n)
+
+            def done(_: Any) -> None:
+                progress.advance(task)
+
+            yield (start, done)
+
+    return bar()
+
+
+@app.command()
+def rematch(
+    days: Annotated[int | None, typer.Option(help="How far back (default: keep window).")]
+    = None,
+    json_: JsonOpt = False,
+) -> None:
+    """Run the match rules again over recent items, e.g. after adding a dispute or alias."""
+    from tracker.polling import rematch as run_rematch
+
+    with env().write() as store:
+        summary = run_rematch(store, env().config, days=days)
+    if json_:
+        output.write_json(vars(summary))
+        return
+    output.say(f"checked {summary.entries_checked} kept item(s) and {summary.articles_checked} "
+               f"article(s): {summary.articles_attached} new link(s)")
+    _print_attached(summary.attached)
+
+
+@app.command()
+def news(
+    since: Annotated[str | None, typer.Option(help="YYYY-MM-DD or 7d (default: last poll).")]
+    = None,
+    json_: JsonOpt = False,
+) -> None:
+    """What was attached since the last poll (or --since), grouped by dispute."""
+    from tracker.polling import news as get_news
+
+    with env().read() as store:
+        start, grouped = get_news(store, since=since,
+                                  days=int(env().config.section("news").get("days", 7)))
+    if json_:
+        output.write_json({"since": start, "disputes": {
+            slug: [render.article_row(a) for a in items] for slug, items in grouped.items()}})
+        return
+    if not grouped:
+        output.say(f"nothing attached since {start}")
+    for slug, items in grouped.items():
+        rows = [render.article_row(a) for a in items]
+        output.emit(rows, render.ARTICLE_COLUMNS[:4], output.Format.table,
+                    title=f"{slug}: {len(items)} since {start[:16]}")

@@ -1,0 +1,219 @@
+"""Managing subscriptions: add (with discovery), remove, enable, OPML in and out,
+and the search and docket feeds made for a dispute."""
+
+from __future__ import annotations
+
+import json
+import re
+import xml.etree.ElementTree as ET
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote_plus
+
+from tracker import core, models
+from tracker.errors import ConflictError, InputError, NotFoundError
+from tracker.models import Dispute, Feed, now_iso
+from tracker.storage import Store, atomic_write, dumps
+from tracker.urls import check_url, short_id
+
+FEED_KINDS = ("news", "docket")
+NEWS_SEARCH = "https://news.google.com/rss/search?q={query}&hl=en-US&gl=US&ceid=US:en"
+DOCKET_FEED = "https://www.courtlistener.com/docket/{docket_id}/feed/"
+
+
+def get_feed(store: Store, ref: str) -> Feed:
+    """A feed by URL or id (the short hash shown by `feed list`)."""
+    ref = ref.strip()
+    feed = store.feed(short_id(ref)) if "://" in ref else store.feed(ref)
+    if feed is None:
+        raise NotFoundError(f"no feed '{ref}'", hint="see 'tracker feed list'")
+    return feed
+
+
+def new_feed(url: str, *, name: str = "", kind: str = "news", dispute: str | None = None,
+             title: str = "", site_url: str = "") -> Feed:
+    if kind not in FEED_KINDS:
+        raise InputError(f"unknown feed kind '{kind}'", hint=f"one of: {', '.join(FEED_KINDS)}")
+    return Feed(url=check_url(url, what="feed URL"), name=name.strip(), kind=kind,
+                dispute=dispute, title=title, site_url=site_url, added=now_iso())
+
+
+def add_feeds(store: Store, feeds: Iterable[Feed]) -> tuple[list[Feed], list[Feed]]:
+    """Subscribe to feeds not yet present. Returns (added, already there)."""
+    added: list[Feed] = []
+    present: list[Feed] = []
+    for feed in feeds:
+        if feed.dispute:
+            core.get_dispute(store, feed.dispute)
+        if store.feed(feed.id) is not None or any(f.id == feed.id for f in added):
+            present.append(feed)
+        else:
+            added.append(feed)
+    store.put_feeds(added)
+    return added, present
+
+
+def add_feed(store: Store, feed: Feed) -> Feed:
+    added, _ = add_feeds(store, [feed])
+    if not added:
+        raise ConflictError(f"already subscribed to {feed.url}")
+    return feed
+
+
+def remove_feed(store: Store, ref: str) -> Feed:
+    feed = get_feed(store, ref)
+    store.delete_feeds([feed.id])
+    return feed
+
+
+def set_enabled(store: Store, ref: str, enabled: bool) -> Feed:
+    """Enable (which also clears its failure count and skip) or disable a feed."""
+    feed = get_feed(store, ref)
+    feed.enabled = enabled
+    if enabled:
+        feed.errors, feed.skipped_reason, feed.retry_after = 0, None, None
+    else:
+        feed.skipped_reason = "disabled by the user"
+    store.put_feeds([feed])
+    return feed
+
+
+_SUFFIX = re.compile(r"(,?\s+(inc\.?|ltd\.?|llc|lp|gp|plc|corporation|corp\.?|company|co\.))+$",
+                     re.IGNORECASE)
+
+
+def headline_name(name: str) -> str:
+    """How headlines name a party: 'The New York Times Company' -> 'New York Times'."""
+    short = _SUFFIX.sub("", re.sub(r"\s*\([^)]*\)", "", name.strip()))
+    return re.sub(r"^the\s+", "", short, flags=re.IGNORECASE) or name
+
+
+def _names(d: Dispute, roles: frozenset[str], limit: int) -> list[str]:
+    """Up to `limit` parties' names as headlines give them, with their acronyms (CODA)."""
+    names: list[str] = []
+    for p in [p for p in d.parties if p.role in roles][:limit]:
+        acronyms = [a for a in p.aliases if a.isupper() and a.isascii()][:1]
+        for n in [headline_name(p.name), *acronyms]:
+            if n not in names and n.isascii():
+                names.append(n)
+    return names
+
+
+def _either(names: list[str]) -> str:
+    quoted = [f'"{n}"' if " " in n else n for n in names]
+    return quoted[0] if len(quoted) == 1 else "(" + " OR ".join(quoted) + ")"
+
+
+def dispute_feeds(d: Dispute) -> list[Feed]:
+    """A news search feed from the dispute's party names, and its CourtListener dockets."""
+    feeds = []
+    claimants = _names(d, frozenset({"claimant"}), 3)
+    respondents = _names(d, models.RESPONDENT_ROLES, 2)
+    if claimants and respondents:
+        query = f"{_either(claimants)} {_either(respondents)}"
+        feeds.append(new_feed(NEWS_SEARCH.format(query=quote_plus(query)),
+                              name=f"News search: {d.title}", dispute=d.slug))
+    for forum in d.forums:
+        if forum.courtlistener_id:
+            feeds.append(new_feed(DOCKET_FEED.format(docket_id=forum.courtlistener_id),
+                                  name=f"Docket: {forum.label()}", kind="docket",
+                                  dispute=d.slug))
+    return feeds
+
+
+def follow(store: Store, slug: str) -> tuple[list[Feed], list[Feed]]:
+    """Subscribe to the feeds made for a dispute. Returns (added, already there)."""
+    d = core.get_dispute(store, slug)
+    feeds = dispute_feeds(d)
+    if not feeds:
+        raise InputError(f"'{slug}' has no parties on both sides and no CourtListener docket",
+                         hint="add parties with 'tracker dispute party add'")
+    return add_feeds(store, feeds)
+
+
+def config_feeds(entries: Iterable[dict[str, str]]) -> list[Feed]:
+    """Feeds listed in config.toml's [[feeds]]."""
+    out = []
+    for e in entries:
+        kind = "docket" if "/docket/" in e["url"] and "courtlistener" in e["url"] else "news"
+        out.append(new_feed(e["url"], name=e.get("name", ""), dispute=e.get("dispute"),
+                            kind=kind))
+    return out
+
+
+def checks_path(db: Path) -> Path:
+    return db.with_name(db.name + ".checked")
+
+
+def record_checks(db: Path, checks: dict[str, str]) -> None:
+    """Note when feeds were last checked without change, in a small file beside the store."""
+    atomic_write(checks_path(db), dumps({**read_checks(db), **checks}), backup=False)
+
+
+def read_checks(db: Path) -> dict[str, str]:
+    try:
+        data = json.loads(checks_path(db).read_text("utf-8"))
+    except (OSError, ValueError):
+        return {}  # a lost or torn note only costs a stale "last poll" column
+    return {str(k): str(v) for k, v in data.items()} if isinstance(data, dict) else {}
+
+
+def feed_rows(store: Store) -> list[dict[str, Any]]:
+    """Every feed with its state, the last check without change folded in."""
+    checks = read_checks(store.path)
+    rows = []
+    for f in store.feeds():
+        row = f.to_dict()
+        row["id"] = f.id
+        checked = checks.get(f.id)
+        if checked and (not f.last_polled or checked >= f.last_polled):
+            row["last_polled"], row["last_status"] = checked, "not-modified"
+        rows.append(row)
+    return rows
+
+
+# -- OPML ------------------------------------------------------------------------------------
+
+
+def read_opml(path: Path | str, text: bytes) -> list[Feed]:
+    """Feeds from an OPML file (outlines with xmlUrl, at any depth)."""
+    try:
+        root = ET.fromstring(text)
+    except ET.ParseError as exc:
+        line, col = exc.position
+        raise InputError(f"{path} is not valid OPML/XML (line {line}, column {col})") from None
+    if root.tag.lower() != "opml" or root.find("body") is None:
+        raise InputError(f"{path} is not an OPML file (no <opml><body>)")
+    feeds, bad = [], []
+    for i, outline in enumerate(root.iter("outline"), 1):
+        url = outline.get("xmlUrl") or outline.get("xmlurl")
+        if not url:
+            continue
+        try:
+            feeds.append(new_feed(url, name=outline.get("title") or outline.get("text") or ""))
+        except InputError as exc:
+            bad.append(f"outline {i}: {exc.message}")
+    if bad:
+        raise InputError(f"{path}: {len(bad)} outline(s) have a bad xmlUrl",
+                         hint="; ".join(bad[:5]))
+    if not feeds:
+        raise InputError(f"{path} lists no feeds (no outline with xmlUrl)")
+    return feeds
+
+
+def write_opml(feeds: Iterable[Feed]) -> bytes:
+    """OPML 2.0 of the subscriptions, as every feed reader exchanges them."""
+    root = ET.Element("opml", version="2.0")
+    head = ET.SubElement(root, "head")
+    ET.SubElement(head, "title").text = "tracker subscriptions"
+    ET.SubElement(head, "dateCreated").text = now_iso()
+    body = ET.SubElement(root, "body")
+    for f in sorted(feeds, key=lambda f: f.url):
+        attrs: dict[str, Any] = {"type": "rss", "text": f.name or f.title or f.url,
+                                 "title": f.name or f.title or f.url, "xmlUrl": f.url}
+        if f.site_url:
+            attrs["htmlUrl"] = f.site_url
+        ET.SubElement(body, "outline", {k: str(v) for k, v in attrs.items()})
+    ET.indent(root)
+    return ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"

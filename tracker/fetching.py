@@ -1,0 +1,402 @@
+"""Fetching and parsing feeds: the only module that touches httpx and feedparser.
+
+`fetch_all` downloads many feeds at once (bounded in total and per host) with
+conditional GET, redirects, timeouts and a size cap; bodies are handed to worker
+processes for parsing as they arrive, so fetching and parsing overlap.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import calendar
+import hashlib
+import io
+import os
+import re
+from collections.abc import Callable, Sequence
+from concurrent.futures import Executor, ProcessPoolExecutor
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from email.utils import parsedate_to_datetime
+from html.parser import HTMLParser
+from typing import Any
+from urllib.parse import urljoin
+
+import feedparser
+import httpx
+
+from tracker import HOMEPAGE, __version__
+from tracker.errors import InputError
+
+USER_AGENT = f"tracker/{__version__} (+{HOMEPAGE})"
+FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/rdf+xml",
+              "application/feed+json", "application/xml", "text/xml")
+_PERMANENT = (301, 308)
+_SUMMARY_MAX = 2000
+_TITLE_MAX = 500
+
+
+@dataclass
+class Settings:
+    """How a poll fetches; mirrors the [poll] table of config.toml."""
+
+    concurrency: int = 16
+    per_host: int = 2
+    connect_timeout: float = 10.0
+    timeout: float = 30.0
+    max_bytes: int = 8_000_000
+    workers: int = 0
+
+    @classmethod
+    def from_config(cls, section: dict[str, Any]) -> Settings:
+        names = cls.__dataclass_fields__
+        return cls(**{k: v for k, v in section.items() if k in names})
+
+
+@dataclass
+class Request:
+    url: str
+    etag: str | None = None
+    last_modified: str | None = None
+    body_hash: str | None = None
+
+
+@dataclass
+class Entry:
+    """One feed item, reduced to inert plain text."""
+
+    link: str
+    title: str = ""
+    summary: str = ""
+    published: str | None = None
+    guid: str = ""
+    author: str = ""
+    source: str = ""  # the publisher named in the item (Google News <source>)
+
+
+@dataclass
+class Parsed:
+    title: str = ""
+    site_url: str = ""
+    language: str = ""
+    version: str = ""
+    entries: list[Entry] = field(default_factory=list)
+    warning: str | None = None
+    error: str | None = None  # set when the body is not a feed at all
+    feed_links: list[str] = field(default_factory=list)  # from an HTML page
+
+
+@dataclass
+class Result:
+    """What fetching one feed gave."""
+
+    url: str
+    outcome: str  # ok | not-modified | unchanged | gone | error
+    status: int | None = None
+    final_url: str | None = None  # set when every redirect hop was permanent
+    etag: str | None = None
+    last_modified: str | None = None
+    body_hash: str | None = None
+    error: str | None = None
+    retry_after: str | None = None
+    parsed: Parsed | None = None
+
+
+# -- text helpers ----------------------------------------------------------------------------
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+class _TextExtractor(HTMLParser):
+    """Plain text of an HTML fragment; script and style contents dropped."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self._skip = 0
+
+    def handle_starttag(self, tag: str, attrs: Any) -> None:
+        if tag in ("script", "style"):
+            self._skip += 1
+        elif tag in ("br", "p", "div", "li"):
+            self.parts.append(" ")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("script", "style") and self._skip:
+            self._skip -= 1
+
+    def handle_data(self, data: str) -> None:
+        if not self._skip:
+            self.parts.append(data)
+
+
+def plain_text(html: str, limit: int) -> str:
+    """Inert one-line text from feed HTML: tags, scripts and control characters removed."""
+    if "<" in html or "&" in html:
+        extractor = _TextExtractor()
+        extractor.feed(html)
+        extractor.close()
+        html = "".join(extractor.parts)
+    text = re.sub(r"\s+", " ", _CONTROL.sub(" ", html)).strip()
+    return text[:limit]
+
+
+class _LinkFinder(HTMLParser):
+    """Feed addresses an HTML page announces with <link rel="alternate" type=...>."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.links: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag != "link":
+            return
+        a = {k.lower(): (v or "") for k, v in attrs}
+        rels = a.get("rel", "").lower().split()
+        feed_type = a.get("type", "").lower() in FEED_TYPES
+        if tag == "link" and "alternate" in rels and feed_type and a.get("href"):
+            self.links.append(a["href"])
+
+
+def _iso(struct: Any) -> str | None:
+    if not struct:
+        return None
+    try:
+        stamp = datetime.fromtimestamp(calendar.timegm(struct), tz=timezone.utc)
+    except (TypeError, ValueError, OverflowError):
+        return None
+    return stamp.isoformat()
+
+
+def parse(body: bytes, url: str, content_type: str = "") -> Parsed:
+    """Parse a feed body (bytes plus the Content-Type, so feedparser finds the encoding).
+
+    Runs in worker processes, so it takes and returns only plain data.
+    """
+    headers = {"content-location": url}
+    if content_type:
+        headers["content-type"] = content_type
+    doc = feedparser.parse(io.BytesIO(body), response_headers=headers)
+    parsed = Parsed(
+        title=plain_text(doc.feed.get("title", ""), _TITLE_MAX),
+        site_url=doc.feed.get("link", "") or "",
+        language=(doc.feed.get("language") or "")[:20],
+        version=doc.get("version", "") or "",
+    )
+    for item in doc.entries:
+        link = (item.get("link") or "").strip()
+        if not link:
+            continue
+        summary = item.get("summary") or ""
+        if not summary and item.get("content"):
+            summary = item["content"][0].get("value", "")
+        source = item.get("source") or {}
+        parsed.entries.append(
+            Entry(
+                link=link,
+                title=plain_text(item.get("title", ""), _TITLE_MAX),
+                summary=plain_text(summary, _SUMMARY_MAX),
+                published=_iso(item.get("published_parsed") or item.get("updated_parsed")),
+                guid=str(item.get("id", ""))[:500],
+                author=plain_text(item.get("author", ""), 200),
+                source=plain_text(source.get("title", "") if hasattr(source, "get") else "", 200),
+            )
+        )
+    if not parsed.version and not parsed.entries:
+        finder = _LinkFinder()
+        try:
+            finder.feed(body.decode("utf-8", errors="replace"))
+        except Exception:
+            finder.links = []
+        parsed.feed_links = [urljoin(url, href) for href in finder.links]
+        looks_html = b"<html" in body[:4096].lower()
+        parsed.error = "an HTML page, not a feed" if looks_html else "not a feed"
+        if not body.strip():
+            parsed.error = "empty body"
+    elif doc.get("bozo") and not parsed.entries:
+        parsed.warning = str(doc.get("bozo_exception", ""))[:200]
+    return parsed
+
+
+# -- HTTP ------------------------------------------------------------------------------------
+
+
+def _retry_after(value: str | None) -> str | None:
+    """Retry-After (seconds or an HTTP date) as an ISO time, capped at a day."""
+    if not value:
+        return None
+    now = datetime.now(timezone.utc)
+    value = value.strip()
+    try:
+        when = now + timedelta(seconds=int(value))
+    except ValueError:
+        try:
+            when = parsedate_to_datetime(value)
+        except (TypeError, ValueError):
+            return None
+        if when.tzinfo is None:
+            when = when.replace(tzinfo=timezone.utc)
+    when = min(max(when, now), now + timedelta(days=1))
+    return when.replace(microsecond=0).isoformat()
+
+
+class _TooBig(Exception):
+    pass
+
+
+def _describe(exc: Exception) -> str:
+    if isinstance(exc, (httpx.TimeoutException, asyncio.TimeoutError)):
+        return "timed out"
+    if isinstance(exc, httpx.TooManyRedirects):
+        return "too many redirects"
+    if isinstance(exc, httpx.ConnectError):
+        return f"could not connect ({exc})"[:200]
+    if isinstance(exc, httpx.InvalidURL | httpx.UnsupportedProtocol):
+        return f"invalid address ({exc})"[:200]
+    if isinstance(exc, httpx.HTTPError):
+        return f"{type(exc).__name__}: {exc}"[:200]
+    return f"{type(exc).__name__}: {exc}"[:200]
+
+
+class Fetcher:
+    """Downloads feeds with one shared client; see fetch_all."""
+
+    def __init__(self, settings: Settings, transport: httpx.AsyncBaseTransport | None = None):
+        self.settings = settings
+        self._transport = transport
+        self._hosts: dict[str, asyncio.Semaphore] = {}
+
+    def client(self) -> httpx.AsyncClient:
+        s = self.settings
+        return httpx.AsyncClient(
+            transport=self._transport,
+            follow_redirects=True,
+            max_redirects=8,
+            timeout=httpx.Timeout(s.timeout, connect=s.connect_timeout),
+            limits=httpx.Limits(max_connections=max(s.concurrency, 1),
+                                max_keepalive_connections=max(s.concurrency, 1)),
+            headers={"User-Agent": USER_AGENT,
+                     "Accept": "application/rss+xml, application/atom+xml, application/xml;q=0.9,"
+                               " text/xml;q=0.9, text/html;q=0.5, */*;q=0.1"},
+        )
+
+    async def fetch(self, client: httpx.AsyncClient, req: Request) -> tuple[Result, bytes, str]:
+        """One feed, within the total time limit. Returns (result, body, content type)."""
+        host = httpx.URL(req.url).host if "://" in req.url else ""
+        gate = self._hosts.setdefault(host, asyncio.Semaphore(max(self.settings.per_host, 1)))
+        async with gate:
+            try:
+                return await asyncio.wait_for(self._get(client, req), self.settings.timeout)
+            except _TooBig:
+                limit = self.settings.max_bytes
+                return Result(req.url, "error", error=f"body larger than {limit} bytes"), b"", ""
+            except (httpx.HTTPError, asyncio.TimeoutError, OSError, ValueError) as exc:
+                return Result(req.url, "error", error=_describe(exc)), b"", ""
+
+    async def _get(self, client: httpx.AsyncClient, req: Request) -> tuple[Result, bytes, str]:
+        headers = {}
+        if req.etag:
+            headers["If-None-Match"] = req.etag
+        if req.last_modified:
+            headers["If-Modified-Since"] = req.last_modified
+        async with client.stream("GET", req.url, headers=headers) as resp:
+            result = Result(req.url, "ok", status=resp.status_code)
+            if resp.history and all(r.status_code in _PERMANENT for r in resp.history):
+                result.final_url = str(resp.url)
+            if resp.status_code == 304:
+                result.outcome = "not-modified"
+                return result, b"", ""
+            if resp.status_code == 410:
+                result.outcome, result.error = "gone", "410 Gone: the feed was removed"
+                return result, b"", ""
+            if resp.status_code >= 400:
+                result.outcome = "error"
+                result.error = f"HTTP {resp.status_code} {resp.reason_phrase}"[:100]
+                if resp.status_code in (429, 503):
+                    result.retry_after = _retry_after(resp.headers.get("retry-after"))
+                return result, b"", ""
+            declared = resp.headers.get("content-length", "")
+            if declared.isdigit() and int(declared) > self.settings.max_bytes * 4:
+                raise _TooBig
+            chunks, size = [], 0
+            async for chunk in resp.aiter_bytes():
+                size += len(chunk)
+                if size > self.settings.max_bytes:
+                    raise _TooBig
+                chunks.append(chunk)
+            body = b"".join(chunks)
+            result.etag = resp.headers.get("etag")
+            result.last_modified = resp.headers.get("last-modified")
+            result.body_hash = hashlib.sha256(body).hexdigest()
+            if req.body_hash and result.body_hash == req.body_hash:
+                result.outcome = "unchanged"
+                return result, b"", ""
+            return result, body, resp.headers.get("content-type", "")
+
+
+def _pool(settings: Settings, jobs: int) -> Executor | None:
+    """Worker processes for parsing when there is enough to parse; None: parse inline."""
+    workers = settings.workers or os.cpu_count() or 1
+    if workers < 2 or jobs < 8:
+        return None
+    return ProcessPoolExecutor(max_workers=min(workers, jobs))
+
+
+async def _fetch_all(requests: Sequence[Request], settings: Settings,
+                     transport: httpx.AsyncBaseTransport | None,
+                     on_done: Callable[[Result], None] | None) -> list[Result]:
+    fetcher = Fetcher(settings, transport)
+    loop = asyncio.get_running_loop()
+    total = asyncio.Semaphore(max(settings.concurrency, 1))
+    pool = _pool(settings, len(requests))
+
+    async def one(client: httpx.AsyncClient, req: Request) -> Result:
+        async with total:
+            result, body, ctype = await fetcher.fetch(client, req)
+        if body or result.outcome == "ok":
+            try:
+                if pool is None:
+                    result.parsed = parse(body, req.url, ctype)
+                else:
+                    result.parsed = await loop.run_in_executor(pool, parse, body, req.url, ctype)
+            except Exception as exc:
+                result.outcome, result.error = "error", f"could not parse: {exc}"[:200]
+            if result.parsed and result.parsed.error:
+                result.outcome, result.error = "error", result.parsed.error
+        if on_done:
+            on_done(result)
+        return result
+
+    try:
+        async with fetcher.client() as client:
+            return list(await asyncio.gather(*(one(client, r) for r in requests)))
+    finally:
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
+
+
+def fetch_all(requests: Sequence[Request], settings: Settings, *,
+              transport: httpx.AsyncBaseTransport | None = None,
+              on_done: Callable[[Result], None] | None = None) -> list[Result]:
+    """Fetch and parse every feed; one bad feed never stops the others."""
+    return asyncio.run(_fetch_all(requests, settings, transport, on_done))
+
+
+def discover(url: str, settings: Settings,
+             transport: httpx.AsyncBaseTransport | None = None) -> tuple[str, Parsed]:
+    """The feed at `url`, or the first feed an HTML page at `url` announces.
+
+    Returns (feed URL, parsed feed); raises InputError when there is none.
+    """
+    result = fetch_all([Request(url)], settings, transport=transport)[0]
+    parsed = result.parsed
+    if parsed is not None and parsed.feed_links:
+        for candidate in parsed.feed_links:
+            found = fetch_all([Request(candidate)], settings, transport=transport)[0]
+            if found.outcome == "ok" and found.parsed and not found.parsed.error:
+                return found.final_url or candidate, found.parsed
+    if result.outcome == "ok" and parsed is not None and not parsed.error:
+        return result.final_url or url, parsed
+    reason = result.error or "no feed found"
+    raise InputError(f"no feed at {url}: {reason}",
+                     hint="give the feed's own address, or use --no-check to add it anyway")

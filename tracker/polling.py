@@ -1,0 +1,367 @@
+"""`tracker poll`: fetch the feeds, match items to disputes, merge into the store once.
+
+The poll lock (held for the whole poll) keeps two polls apart; the store's writer lock
+is held only while merging, so users can edit while a poll is fetching.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from filelock import FileLock
+from filelock import Timeout as LockTimeout
+
+from tracker import core, models
+from tracker import feeds as feeds_mod
+from tracker.config import Config
+from tracker.errors import InputError, LockedError
+from tracker.matching import Match, Matcher
+from tracker.models import Article, Event, Feed, Link, now_iso
+from tracker.storage import Store, open_store
+from tracker.urls import normalise_url, short_id
+
+if TYPE_CHECKING:  # fetching imports httpx and feedparser: only commands that fetch pay
+    import httpx
+
+    from tracker.fetching import Entry, Result
+
+NEWS_TITLE_MAX = 300
+
+
+@dataclass
+class PollSummary:
+    started: str
+    finished: str = ""
+    feeds_polled: int = 0
+    feeds_ok: int = 0
+    feeds_failed: int = 0
+    feeds_not_modified: int = 0
+    feeds_skipped: int = 0
+    entries_seen: int = 0
+    entries_invalid: int = 0
+    articles_new: int = 0
+    articles_updated: int = 0
+    articles_attached: int = 0
+    events_new: int = 0
+    failures: list[dict[str, str]] = field(default_factory=list)
+    attached: dict[str, list[dict[str, str]]] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def poll_lock_path(db: Path) -> Path:
+    return db.with_name(db.name + ".poll.lock")
+
+
+@contextlib.contextmanager
+def poll_lock(db: Path) -> Iterator[None]:
+    """Only one poll at a time: a second one fails at once (exit 75), it never waits."""
+    lock = FileLock(str(poll_lock_path(db)), timeout=0)
+    try:
+        lock.acquire()
+    except LockTimeout:
+        raise LockedError(f"a poll of {db} is already running",
+                          hint="cron will try again at its next run") from None
+    try:
+        yield
+    finally:
+        lock.release()
+
+
+def due(feed: Feed, max_failures: int, now: str) -> str | None:
+    """Why `feed` is not polled now, or None when it is due."""
+    if not feed.enabled:
+        return feed.skipped_reason or "disabled"
+    if max_failures and feed.errors >= max_failures:
+        return f"failed {feed.errors} times in a row; 'tracker feed enable' to retry"
+    if feed.retry_after and feed.retry_after > now:
+        return f"server asked to wait until {feed.retry_after}"
+    return None
+
+
+def poll(db: Path, config: Config, *, only: Sequence[str] = (), lock_timeout: float = 10.0,
+         transport: httpx.AsyncBaseTransport | None = None,
+         on_start: Callable[[int], None] | None = None,
+         on_done: Callable[[Result], None] | None = None) -> PollSummary:
+    """Poll the due feeds (or just `only`, due or not) and merge what they gave."""
+    from tracker.fetching import Request, Settings, fetch_all
+
+    settings = config.section("poll")
+    max_failures = int(settings.get("max_failures", 3))
+    summary = PollSummary(started=now_iso())
+    with poll_lock(db):
+        with open_store(db) as snapshot:
+            chosen = [feeds_mod.get_feed(snapshot, ref) for ref in only]
+            if not only:
+                for feed in snapshot.feeds():
+                    if due(feed, max_failures, summary.started) is None:
+                        chosen.append(feed)
+                    else:
+                        summary.feeds_skipped += 1
+        requests = [Request(f.url, f.etag, f.last_modified, f.body_hash) for f in chosen]
+        if on_start:
+            on_start(len(requests))
+        results = fetch_all(requests, Settings.from_config(settings), transport=transport,
+                            on_done=on_done)
+        with open_store(db, write=True, lock_timeout=lock_timeout) as store:
+            merge(store, chosen, results, summary, config)
+    summary.finished = now_iso()
+    return summary
+
+
+class _Merger:
+    """Folds fetch results into the store: one batch of writes per table."""
+
+    def __init__(self, store: Store, config: Config, summary: PollSummary) -> None:
+        self.store = store
+        self.summary = summary
+        self.now = summary.started
+        match = config.section("match")
+        self.matcher = Matcher(store.disputes(), match.get("subject_terms", []))
+        self.max_failures = int(config.section("poll").get("max_failures", 3))
+        self.articles: dict[str, Article] = {}
+        self.entries: dict[str, dict[str, Any]] = {}
+        self.disputes: dict[str, models.Dispute] = {}
+        self.matched_entries: list[str] = []  # kept unmatched items that now became articles
+
+    def article(self, article_id: str) -> Article | None:
+        if article_id not in self.articles:
+            found = self.store.article(article_id)
+            if found is None:
+                return None
+            self.articles[article_id] = found
+        return self.articles[article_id]
+
+    def feed_state(self, feed: Feed, result: Result) -> Feed | None:
+        """The feed record updated with this result; None when the feed was removed."""
+        current = self.store.feed(feed.id)
+        if current is None:
+            return None
+        s = self.summary
+        current.last_polled = self.now
+        current.last_status = result.outcome
+        if result.outcome in ("ok", "not-modified", "unchanged"):
+            current.errors, current.last_error, current.retry_after = 0, None, None
+            current.skipped_reason = None
+            if result.outcome == "ok":
+                s.feeds_ok += 1
+            else:
+                s.feeds_not_modified += 1
+        else:
+            s.feeds_failed += 1
+            s.failures.append({"url": feed.url, "error": result.error or result.outcome})
+            current.last_error = result.error
+            current.retry_after = result.retry_after
+            if result.outcome == "gone":
+                current.enabled, current.skipped_reason = False, result.error
+            elif not result.retry_after:
+                current.errors += 1
+                if self.max_failures and current.errors >= self.max_failures:
+                    current.skipped_reason = (
+                        f"failed {current.errors} times in a row: {result.error}")
+        if result.outcome == "ok":
+            current.etag, current.last_modified = result.etag, result.last_modified
+            current.body_hash = result.body_hash
+            if result.parsed:
+                current.title = current.title or result.parsed.title
+                current.site_url = current.site_url or result.parsed.site_url
+                current.entries = len(result.parsed.entries)
+        return current
+
+    def news_entry(self, feed: Feed, entry: Entry, language: str) -> None:
+        try:
+            url = normalise_url(entry.link)
+        except InputError:
+            self.summary.entries_invalid += 1  # javascript:, data:, relative junk ...
+            return
+        self.summary.entries_seen += 1
+        matches = self.matcher.match(entry.title, entry.summary)
+        key = short_id(url)
+        article = self.article(key)
+        if article is None and not matches:
+            self.keep_unmatched(key, url, feed, entry, language)
+            return
+        if article is None:
+            article = Article(url=url, first_seen=self.now, updated=self.now)
+            self.articles[key] = article
+            self.summary.articles_new += 1
+            self.fill(article, entry, language)
+            self.matched_entries.append(key)
+        elif self.fill(article, entry, language):
+            self.summary.articles_updated += 1
+        if feed.url not in article.feeds:
+            article.feeds.append(feed.url)
+        self.link_matches(article, matches)
+
+    def link_matches(self, article: Article, matches: Sequence[Match]) -> None:
+        for m in matches:
+            if article.link_for(m.slug) is None:
+                article.links.append(Link(m.slug, "match", list(m.terms), self.now))
+                self.attached(m.slug, article)
+
+    def fill(self, article: Article, entry: Entry, language: str) -> bool:
+        """Copy the entry's text onto the article; True if anything changed."""
+        fresh = {
+            "title": entry.title,
+            "summary": entry.summary,
+            "published": entry.published or article.published,
+            "outlet": entry.source or article.outlet or core.outlet_from_url(article.url),
+            "language": language or article.language,
+        }
+        changed = {k: v for k, v in fresh.items() if v and getattr(article, k) != v}
+        for k, v in changed.items():
+            setattr(article, k, v)
+        if changed and article.first_seen != self.now:
+            article.updated = self.now
+        return bool(changed)
+
+    def attached(self, slug: str, article: Article) -> None:
+        self.summary.articles_attached += 1
+        self.summary.attached.setdefault(slug, []).append(
+            {"id": article.id, "title": article.title[:NEWS_TITLE_MAX],
+             "outlet": article.outlet, "url": article.url})
+
+    def keep_unmatched(self, key: str, url: str, feed: Feed, entry: Entry, lang: str) -> None:
+        kept = self.entries.get(key) or self.store.entry(key) or {"feeds": []}
+        if feed.url not in kept["feeds"]:
+            kept["feeds"] = [*kept["feeds"], feed.url]
+        kept.update(url=url, title=entry.title, summary=entry.summary, language=lang,
+                    published=entry.published, outlet=entry.source, seen=self.now)
+        self.entries[key] = kept
+
+    def docket_entry(self, feed: Feed, entry: Entry) -> None:
+        """A docket feed item becomes a timeline event of the feed's dispute."""
+        self.summary.entries_seen += 1
+        if not feed.dispute:
+            return
+        d = self.disputes.get(feed.dispute) or self.store.dispute(feed.dispute)
+        if d is None:
+            return
+        self.disputes[d.slug] = d
+        try:
+            source = normalise_url(entry.link)
+        except InputError:
+            self.summary.entries_invalid += 1
+            return
+        if any(e.source == source for e in d.events):
+            return
+        text = entry.title + (f": {entry.summary[:300]}" if entry.summary else "")
+        d.events.append(Event(date=(entry.published or self.now)[:10], text=text,
+                              source=source, recorded=self.now, origin=feed.url))
+        d.updated = self.now
+        self.summary.events_new += 1
+
+    def finish(self, keep_days: int) -> None:
+        self.store.put_articles(self.articles.values())
+        for d in self.disputes.values():
+            self.store.put_dispute(d)
+        self.store.put_entries(self.entries)
+        cutoff = (datetime.fromisoformat(self.now) - timedelta(days=keep_days)).isoformat()
+        expired = [k for k, e in self.store.entries().items() if str(e.get("seen", "")) < cutoff]
+        self.store.delete_entries([*self.matched_entries, *expired])
+
+
+def merge(store: Store, chosen: Sequence[Feed], results: Sequence[Result],
+          summary: PollSummary, config: Config) -> None:
+    merger = _Merger(store, config, summary)
+    feeds_out = []
+    for feed, result in zip(chosen, results, strict=True):
+        summary.feeds_polled += 1
+        state = merger.feed_state(feed, result)
+        if state is None:
+            continue
+        if result.parsed and result.outcome == "ok":
+            for entry in result.parsed.entries:
+                if state.kind == "docket":
+                    merger.docket_entry(state, entry)
+                else:
+                    merger.news_entry(state, entry, result.parsed.language)
+        if result.final_url and result.final_url != state.url:
+            store.delete_feeds([state.id])
+            state.url = result.final_url  # every hop was permanent: follow the move
+            if store.feed(state.id) is not None:
+                continue
+        feeds_out.append(state)
+    merger.finish(int(config.section("poll").get("keep_unmatched_days", 30)))
+    quiet = all(r.outcome in ("not-modified", "unchanged") for r in results)
+    if store.dirty or not quiet:
+        store.put_feeds(feeds_out)
+        store.set_meta("last_poll", {k: v for k, v in summary.to_dict().items()
+                                     if k not in ("attached", "failures")})
+    else:
+        # Nothing changed: a 304 costs no store write. The check is noted beside the store.
+        feeds_mod.record_checks(store.path, {f.id: summary.started for f in feeds_out})
+
+
+# -- rematch and news ------------------------------------------------------------------------
+
+
+@dataclass
+class RematchSummary:
+    entries_checked: int = 0
+    articles_checked: int = 0
+    articles_new: int = 0
+    articles_attached: int = 0
+    attached: dict[str, list[dict[str, str]]] = field(default_factory=dict)
+
+
+def rematch(store: Store, config: Config, *, days: int | None = None) -> RematchSummary:
+    """Run the match rules again over kept unmatched items and recent articles."""
+    keep = int(config.section("poll").get("keep_unmatched_days", 30))
+    cutoff = (models.now() - timedelta(days=days if days is not None else keep)).isoformat()
+    poll_summary = PollSummary(started=now_iso())
+    merger = _Merger(store, config, poll_summary)
+    out = RematchSummary()
+    for key, kept in store.entries().items():
+        if str(kept.get("seen", "")) < cutoff:
+            continue
+        out.entries_checked += 1
+        matches = merger.matcher.match(str(kept.get("title", "")), str(kept.get("summary", "")))
+        if not matches:
+            continue
+        article = Article(url=kept["url"], title=kept.get("title", ""),
+                          summary=kept.get("summary", ""), published=kept.get("published"),
+                          outlet=kept.get("outlet") or core.outlet_from_url(kept["url"]),
+                          language=kept.get("language", ""), feeds=list(kept.get("feeds", [])),
+                          first_seen=kept.get("seen", poll_summary.started),
+                          updated=poll_summary.started)
+        merger.articles[key] = article
+        merger.matched_entries.append(key)
+        out.articles_new += 1
+        merger.link_matches(article, matches)
+    for article in store.articles():
+        if article.first_seen < cutoff or article.id in merger.articles:
+            continue
+        out.articles_checked += 1
+        matches = merger.matcher.match(article.title, article.summary)
+        if any(article.link_for(m.slug) is None for m in matches):
+            merger.articles[article.id] = article
+            merger.link_matches(article, matches)
+    store.put_articles(merger.articles.values())
+    store.delete_entries(merger.matched_entries)
+    out.articles_attached = poll_summary.articles_attached
+    out.attached = poll_summary.attached
+    return out
+
+
+def news(store: Store, *, since: str | None = None, days: int = 7) -> tuple[str, dict[str, list]]:
+    """What was attached since `since` (default: the start of the last poll), by dispute."""
+    if since:
+        since = models.parse_since(since)
+    else:
+        since = store.meta("last_poll").get("started") or (
+            models.now() - timedelta(days=days)).isoformat()
+    grouped: dict[str, list[Article]] = {}
+    for a in store.articles():
+        for link in a.links:
+            if link.at >= since:
+                grouped.setdefault(link.dispute, []).append(a)
+    for items in grouped.values():
+        items.sort(key=Article.sort_key, reverse=True)
+    return since, dict(sorted(grouped.items()))

@@ -1,0 +1,551 @@
+"""Case summaries to paste or send (Markdown; one self-contained HTML file with an inline
+SVG chart), and the articles-per-week data behind `tracker timeline`.
+
+Plain text in, text out: nothing here knows about rich or typer. Untrusted text (feed
+titles, summaries, URLs) is made inert for each target: terminal escapes and control
+characters are removed, then the text is Markdown- or HTML-escaped, and only absolute
+http(s) URLs ever become links.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+from urllib.parse import urlsplit
+
+from tracker import __version__
+from tracker.errors import InputError
+from tracker.models import STATUSES, Article, Dispute, Event, Party
+from tracker.urls import check_url
+
+ROLE_TITLES = {
+    "claimant": "Claimants",
+    "member": "Members represented",
+    "respondent": "Respondents",
+    "intervenor": "Intervenors",
+    "amicus": "Amici",
+    "regulator": "Regulators",
+    "other": "Others involved",
+}
+MAX_WEEKS = 520
+REPORT_WEEKS = 52  # the HTML chart shows at most the last year of coverage
+
+# The same rules as tracker.cli.output.clean (kept here so reports need no CLI import).
+_ESCAPE_SEQ = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)?|[@-Z\\-_])")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|~#])")
+_MD_LINE_START = re.compile(r"^(\s*)([-+=]|\d+[.)])", re.MULTILINE)
+
+
+def plain(text: object, *, multiline: bool = False) -> str:
+    """Untrusted text without escape sequences or control characters, spaces collapsed."""
+    s = _CONTROL.sub("", _ESCAPE_SEQ.sub("", "" if text is None else str(text)))
+    if multiline:
+        paragraphs = (re.sub(r"\s+", " ", p).strip() for p in re.split(r"\n\s*\n", s))
+        return "\n\n".join(p for p in paragraphs if p)
+    return re.sub(r"\s+", " ", s).strip()
+
+
+def safe_url(url: str | None) -> str | None:
+    """The URL if it may become a link (absolute http or https, nothing hidden), else None."""
+    if not url:
+        return None
+    try:
+        return check_url(url) if plain(url) == url.strip() else None
+    except InputError:
+        return None
+
+
+def link_label(url: str, width: int = 48) -> str:
+    """A short, printable name for a link: host and path, e.g. 'coda-cj.jp/en/news/817'."""
+    parts = urlsplit(url)
+    host = (parts.hostname or "").removeprefix("www.")
+    label = host + (parts.path.rstrip("/") or "")
+    return label if len(label) <= width else label[: width - 1] + "…"
+
+
+def day_of(text: str | None) -> date | None:
+    """The calendar day a YYYY[-MM[-DD]] date (or timestamp) starts on; None if unknown."""
+    m = re.match(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?", text or "")
+    if not m:
+        return None
+    try:
+        return date(int(m[1]), int(m[2] or 1), int(m[3] or 1))
+    except ValueError:
+        return None
+
+
+def article_date(a: Article) -> str:
+    return (a.published or a.first_seen)[:10]
+
+
+def newest_first(articles: Sequence[Article]) -> list[Article]:
+    return sorted(articles, key=lambda a: (a.sort_key(), a.url), reverse=True)
+
+
+# -- coverage per week ----------------------------------------------------------------------
+
+
+@dataclass
+class Week:
+    """One Monday-to-Sunday week: the articles published and the events dated in it."""
+
+    start: date
+    articles: list[Article] = field(default_factory=list)
+    events: list[Event] = field(default_factory=list)
+
+    @property
+    def count(self) -> int:
+        return len(self.articles)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "week": self.start.isoformat(),
+            "articles": self.count,
+            "article_ids": [a.id for a in self.articles],
+            "events": [{"date": e.date, "status": e.status, "text": e.text} for e in self.events],
+        }
+
+
+def week_of(day: date) -> date:
+    return day - timedelta(days=day.weekday())
+
+
+def weekly(d: Dispute, articles: Sequence[Article], *, until: date, weeks: int) -> list[Week]:
+    """The `weeks` weeks ending with the one holding `until`, oldest first.
+
+    A date known only to the month (2025-10) counts in the week of its first day.
+    """
+    if not 1 <= weeks <= MAX_WEEKS:
+        raise InputError(f"--weeks must be between 1 and {MAX_WEEKS}, not {weeks}")
+    last = week_of(until)
+    out = [Week(last - timedelta(weeks=n)) for n in range(weeks - 1, -1, -1)]
+    by_start = {w.start: w for w in out}
+    for a in sorted(articles, key=lambda a: (a.sort_key(), a.url)):
+        day = day_of(article_date(a))
+        if day and week_of(day) in by_start:
+            by_start[week_of(day)].articles.append(a)
+    for e in d.timeline():
+        day = day_of(e.date)
+        if day and week_of(day) in by_start:
+            by_start[week_of(day)].events.append(e)
+    return out
+
+
+def report_weeks(d: Dispute, articles: Sequence[Article], as_of: date) -> list[Week]:
+    """The weeks the HTML chart shows: from the first article to the last article or
+    event (not after `as_of`), at most the last REPORT_WEEKS of them."""
+    days = [day for a in articles if (day := day_of(article_date(a)))]
+    if not days:
+        return []
+    events = [day for e in d.events if (day := day_of(e.date))]
+    end = min(max(days + events), as_of)
+    span = (week_of(end) - week_of(min(days))).days // 7 + 1
+    return weekly(d, articles, until=end, weeks=max(1, min(span, REPORT_WEEKS)))
+
+
+_EIGHTHS = " ▏▎▍▌▋▊▉"
+
+
+def bar(count: int, peak: int, width: int) -> str:
+    """A horizontal bar of `count` out of `peak`, `width` cells wide, in eighth blocks."""
+    if count <= 0 or peak <= 0:
+        return ""
+    eighths = max(1, round(count / peak * width * 8))
+    full, rest = divmod(eighths, 8)
+    return "█" * full + (_EIGHTHS[rest] if rest else "")
+
+
+# -- Markdown -------------------------------------------------------------------------------
+
+
+def md(text: object, *, multiline: bool = False) -> str:
+    """Untrusted text for Markdown: inert, with every character that could make markup
+    (links, emphasis, HTML, headings, tables) escaped."""
+    s = _MD_SPECIAL.sub(r"\\\1", plain(text, multiline=multiline))
+    return _MD_LINE_START.sub(r"\1\\\2", s)
+
+
+def md_link(label: str, url: str | None) -> str:
+    """`[label](url)` when the URL may be a link, else the escaped label alone."""
+    href = safe_url(url)
+    if href is None:
+        return md(label)
+    for ch, code in (("\\", "%5C"), ("(", "%28"), (")", "%29"), ("<", "%3C"), (">", "%3E"),
+                     (" ", "%20")):
+        href = href.replace(ch, code)
+    return f"[{md(label)}]({href})"
+
+
+def _name_like(alias: str) -> bool:
+    """'NYT', 'New York Times', 'スタジオジブリ': yes; 'Japanese anime studios': no. Aliases
+    double as matching phrases, and a descriptive phrase is not another name."""
+    return not any(word[:1].islower() for word in alias.split())
+
+
+def _aka(p: Party) -> str:
+    """What to say after a party's name: its kind unless a company, and its other names."""
+    aliases = [a for a in p.aliases if a.casefold() != p.name.casefold() and _name_like(a)]
+    details = [] if p.kind == "company" else [p.kind.replace("-", " ")]
+    if aliases:
+        details.append("also " + ", ".join(aliases))
+    return f"({'; '.join(details)})" if details else ""
+
+
+def by_role(d: Dispute) -> list[tuple[str, list[Party]]]:
+    """Parties grouped by role, claimants' side first."""
+    groups = d.parties_by_role()
+    return [(ROLE_TITLES[r], groups[r]) for r in ROLE_TITLES if r in groups] + [
+        (r, ps) for r, ps in groups.items() if r not in ROLE_TITLES]
+
+
+def kind_label(d: Dispute) -> str:
+    return d.kind.replace("-", " ")
+
+
+def _forum_lines(d: Dispute) -> list[str]:
+    if not d.forums:
+        return [_no_forum(d)]
+    lines = []
+    for f in d.forums:
+        line = f"- {md(f.name)}"
+        if f.docket:
+            line += f", No. **{md(f.docket)}**"
+        if f.jurisdiction:
+            line += f" ({md(f.jurisdiction)})"
+        if f.courtlistener_id:
+            line += " · " + md_link("CourtListener docket", _courtlistener(f.courtlistener_id))
+        lines.append(line)
+    return lines
+
+
+def _no_forum(d: Dispute) -> str:
+    if d.kind == "demand-letter":
+        return "None: a private demand, not before a court or body."
+    return "None recorded."
+
+
+def _courtlistener(docket_id: int) -> str:
+    return f"https://www.courtlistener.com/docket/{int(docket_id)}/"
+
+
+def _event_md(e: Event) -> list[str]:
+    line = f"- **{md(e.date)}**"
+    if e.status:
+        line += f" · status **{md(e.status)}**"
+    line += f" · {md(e.text)}"
+    if e.unconfirmed:
+        line += " · _(unconfirmed)_"
+    if e.source:
+        line += " · source: " + md_link(link_label(e.source), e.source)
+    lines = [line]
+    if e.note:
+        lines.append(f"  - _Note:_ {md(e.note)}")
+    return lines
+
+
+def markdown(d: Dispute, articles: Sequence[Article], *, as_of: str) -> str:
+    """The case summary as Markdown. `as_of` (a date) is the only time-dependent text."""
+    out = [f"# {md(d.title)}", ""]
+    facts = [f"**Status:** {md(d.status)} ({md(STATUSES.get(d.status, ''))})",
+             f"**Kind:** {md(kind_label(d))}"]
+    if d.started:
+        facts.append(f"**Started:** {md(d.started)}")
+    facts.append(f"**As of:** {md(as_of)}")
+    out += ["  \n".join(facts), ""]
+    if d.summary:
+        out += [md(d.summary, multiline=True), ""]
+    for label, values in (("Claims", d.claims), ("At issue", d.works)):
+        if values:
+            out += [f"**{label}:** {'; '.join(md(v) for v in values)}", ""]
+    if d.related:
+        out += ["**Related:** " + "; ".join(f"{md(r.relation)} {md(r.slug)}" for r in d.related),
+                ""]
+    out += ["## Parties", ""]
+    for title, members in by_role(d):
+        names = "; ".join(f"{md(p.name)} {md(_aka(p))}".rstrip() for p in members)
+        out.append(f"- **{md(title)}:** {names}")
+    if not d.parties:
+        out.append("None recorded.")
+    out += ["", "## Forums", "", *_forum_lines(d), "", "## Timeline", ""]
+    for e in d.timeline():
+        out += _event_md(e)
+    if not d.events:
+        out.append("No events recorded.")
+    out += ["", f"## Coverage ({_count(len(articles))}, newest first)", ""]
+    for a in newest_first(articles):
+        out.append(f"- {md(article_date(a))} · {md(a.outlet or link_label(a.url))} · "
+                   + md_link(a.title or a.url, a.url))
+    if not articles:
+        out.append("No articles linked yet.")
+    if d.notes:
+        out += ["", "## Notes", "", md(d.notes, multiline=True)]
+    out += ["", f"_Case summary as of {md(as_of)}, compiled with tracker from public sources. "
+            "Unconfirmed events are marked._", ""]
+    return "\n".join(out)
+
+
+def _count(n: int) -> str:
+    return f"{n} article" + ("" if n == 1 else "s")
+
+
+# -- HTML -----------------------------------------------------------------------------------
+
+
+def h(text: object, *, multiline: bool = False) -> str:
+    """Untrusted text for HTML: inert and escaped (quotes too, so it is safe in attributes)."""
+    return html.escape(plain(text, multiline=multiline), quote=True)
+
+
+def h_link(label: str, url: str | None) -> str:
+    """An <a> for an http(s) URL (opening without access to this page), else plain text."""
+    href = safe_url(url)
+    if href is None:
+        return h(label)
+    return f'<a href="{html.escape(href, quote=True)}" rel="noopener noreferrer">{h(label)}</a>'
+
+
+_CSS = """
+:root { --ink: #1b1b1b; --muted: #5d6166; --rule: #d8dadc; --faint: #eeeff0;
+        --accent: #1d4e89; --warn: #8a5300; }
+* { box-sizing: border-box; }
+html { background: #eceae6; }
+body { margin: 0; color: var(--ink);
+       font: 15px/1.5 -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial,
+             "Noto Sans", "Noto Sans CJK JP", "Hiragino Sans", sans-serif; }
+main { max-width: 820px; margin: 28px auto; background: #fff; padding: 40px 52px 28px;
+       box-shadow: 0 1px 4px rgba(0, 0, 0, .14); }
+.kicker { margin: 0; font-size: 12px; letter-spacing: .08em; text-transform: uppercase;
+          color: var(--muted); }
+h1 { margin: 6px 0 10px; font-size: 27px; line-height: 1.25; }
+.meta { margin: 0 0 18px; color: var(--muted); }
+.status { display: inline-block; margin-right: 6px; padding: 1px 10px; border: 1.5px solid
+          var(--accent); border-radius: 12px; color: var(--accent); font-weight: 600; }
+.summary { margin: 0 0 12px; font-size: 16px; }
+.facts { margin: 0; color: var(--ink); }
+.facts b { color: var(--muted); font-weight: 600; }
+h2 { margin: 30px 0 10px; padding-bottom: 4px; border-bottom: 1px solid var(--rule);
+     font-size: 13px; letter-spacing: .08em; text-transform: uppercase; color: var(--accent); }
+table { width: 100%; border-collapse: collapse; }
+th, td { padding: 5px 10px 5px 0; text-align: left; vertical-align: top; }
+.kv th { width: 12em; color: var(--muted); font-weight: normal; white-space: nowrap; }
+.kv tr + tr th, .kv tr + tr td { border-top: 1px solid var(--faint); }
+.party { display: block; }
+.aka, .note, .small { color: var(--muted); font-size: 13px; }
+.note { font-style: italic; }
+ol.timeline { margin: 0; padding: 0; list-style: none; }
+ol.timeline li { display: grid; grid-template-columns: 2.2em 6.6em 1fr; gap: 0 10px;
+                 padding: 7px 0; border-top: 1px solid var(--faint); }
+ol.timeline li:first-child { border-top: 0; }
+.num { color: var(--muted); text-align: right; font-variant-numeric: tabular-nums; }
+time, .date { white-space: nowrap; font-variant-numeric: tabular-nums; }
+.badge { display: inline-block; margin-right: 6px; padding: 0 6px; border: 1px solid;
+         border-radius: 3px; font-size: 11px; font-weight: 700; letter-spacing: .04em;
+         text-transform: uppercase; vertical-align: 1px; }
+.badge.change { color: var(--accent); }
+.badge.unconfirmed { color: var(--warn); }
+.source { font-size: 13px; }
+.docket { white-space: nowrap; }
+a { color: var(--accent); text-decoration-thickness: 1px; text-underline-offset: 2px; }
+.coverage td { border-top: 1px solid var(--faint); }
+.coverage td.date { width: 6.6em; color: var(--muted); }
+.coverage td.outlet { width: 11em; color: var(--muted); }
+figure { margin: 4px 0 0; }
+figure svg { display: block; width: 100%; height: auto; }
+figcaption { margin-top: 4px; color: var(--muted); font-size: 12px; }
+footer { margin-top: 34px; padding-top: 8px; border-top: 1px solid var(--rule);
+         color: var(--muted); font-size: 12px; }
+@page { size: A4; margin: 16mm 15mm 18mm; }
+@media print {
+  html, body, main { background: #fff !important; }
+  body { font-size: 10pt; }
+  main { max-width: none; margin: 0; padding: 0; box-shadow: none; }
+  h1 { font-size: 20pt; }
+  a { color: inherit; text-decoration: none; }
+  h2 { break-after: avoid; }
+  li, tr, figure { break-inside: avoid; }
+}
+"""
+
+
+def _parties_html(d: Dispute) -> str:
+    if not d.parties:
+        return "<p>None recorded.</p>"
+    rows = []
+    for title, members in by_role(d):
+        names = "".join(f'<span class="party">{h(p.name)} <span class="aka">{h(_aka(p))}'
+                        "</span></span>" for p in members)
+        rows.append(f"<tr><th>{h(title)}</th><td>{names}</td></tr>")
+    return f'<table class="kv">{"".join(rows)}</table>'
+
+
+def _forums_html(d: Dispute) -> str:
+    if not d.forums:
+        return f"<p>{h(_no_forum(d))}</p>"
+    rows = []
+    for f in d.forums:
+        cell = h(f.name) + (f', No.&nbsp;<b class="docket">{h(f.docket)}</b>' if f.docket else "")
+        if f.courtlistener_id:
+            cell += ('<br><span class="small">'
+                     + "CourtListener: " + h_link(link_label(_courtlistener(f.courtlistener_id)),
+                                                  _courtlistener(f.courtlistener_id))
+                     + "</span>")
+        if f.note:
+            cell += f'<br><span class="note">{h(f.note)}</span>'
+        rows.append(f"<tr><th>{h(f.jurisdiction) or '&ndash;'}</th><td>{cell}</td></tr>")
+    return f'<table class="kv">{"".join(rows)}</table>'
+
+
+def _timeline_html(timeline: Sequence[Event]) -> str:
+    if not timeline:
+        return "<p>No events recorded.</p>"
+    items = []
+    for n, e in enumerate(timeline, 1):
+        body = f'<span class="badge change">{h(e.status)}</span>' if e.status else ""
+        body += h(e.text)
+        if e.unconfirmed:
+            body += ' <span class="badge unconfirmed">unconfirmed</span>'
+        if e.note:
+            body += f'<br><span class="note">{h(e.note)}</span>'
+        if e.source:
+            body += ('<br><span class="source">Source: '
+                     + h_link(link_label(e.source), e.source) + "</span>")
+        items.append(f'<li><span class="num">{n}</span><time>{h(e.date)}</time>'
+                     f"<div>{body}</div></li>")
+    return f'<ol class="timeline">{"".join(items)}</ol>'
+
+
+def _coverage_html(articles: Sequence[Article]) -> str:
+    if not articles:
+        return "<p>No articles linked yet.</p>"
+    rows = [f'<tr><td class="date">{h(article_date(a))}</td>'
+            f'<td class="outlet">{h(a.outlet or link_label(a.url))}</td>'
+            f"<td>{h_link(a.title or a.url, a.url)}</td></tr>" for a in newest_first(articles)]
+    return f'<table class="coverage">{"".join(rows)}</table>'
+
+
+def svg_chart(weeks: Sequence[Week], numbers: dict[int, int]) -> str:
+    """Articles per week as an inline SVG bar chart; timeline events as numbered markers
+    (`numbers` maps id(event) to its number in the timeline)."""
+    width, height, left, top, bottom = 720, 190, 30, 26, 30
+    plot_w, plot_h = width - left - 6, height - top - bottom
+    peak = max((w.count for w in weeks), default=0)
+    ceiling = max(peak, 1)
+    step = plot_w / max(len(weeks), 1)
+    base = top + plot_h
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
+             'role="img" aria-labelledby="chart-title" font-family="inherit" font-size="11">',
+             f'<title id="chart-title">Articles per week ({peak} at most)</title>']
+    for value in sorted({0, (ceiling + 1) // 2, ceiling}):
+        y = base - value / ceiling * plot_h
+        parts.append(f'<line x1="{left}" x2="{width - 6}" y1="{y:.1f}" y2="{y:.1f}" '
+                     f'stroke="{"#9aa0a6" if value == 0 else "#e3e5e8"}" stroke-width="1"/>'
+                     f'<text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end" '
+                     f'fill="#5d6166">{value}</text>')
+    month = None
+    for i, w in enumerate(weeks):
+        x = left + i * step
+        if w.count:
+            bar_h = w.count / ceiling * plot_h
+            parts.append(f'<rect x="{x + step * 0.14:.1f}" y="{base - bar_h:.1f}" '
+                         f'width="{step * 0.72:.1f}" height="{bar_h:.1f}" fill="#1d4e89">'
+                         f"<title>Week of {w.start.isoformat()}: {_count(w.count)}</title>"
+                         "</rect>")
+        label_day = w.start if i == 0 else _first_of_month(w)
+        if label_day and (label_day.month, label_day.year) != month:
+            month = (label_day.month, label_day.year)
+            text = label_day.strftime("%b" if label_day.month != 1 and i else "%b %Y")
+            parts.append(f'<line x1="{x:.1f}" x2="{x:.1f}" y1="{base}" y2="{base + 4}" '
+                         f'stroke="#9aa0a6"/><text x="{x:.1f}" y="{base + 16}" '
+                         f'fill="#5d6166">{text}</text>')
+        if w.events:
+            parts.append(_marker(x + step / 2, top - 12, w.events, numbers))
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def _first_of_month(week: Week) -> date | None:
+    """The 1st of a month when it falls in `week` (where the chart labels a new month)."""
+    days = (week.start + timedelta(days=k) for k in range(7))
+    return next((day for day in days if day.day == 1), None)
+
+
+def _marker(x: float, y: float, events: Sequence[Event], numbers: dict[int, int]) -> str:
+    status = any(e.status for e in events)
+    label = ",".join(str(numbers.get(id(e), "")) for e in events)
+    tip = " | ".join(f"{e.date}: {e.text}" for e in events)
+    colour = "#1d4e89" if status else "#8a8f96"
+    return (f'<g><title>{h(tip)}</title>'
+            f'<path d="M{x:.1f} {y - 5:.1f} l5 5 l-5 5 l-5 -5 z" fill="{colour}"/>'
+            f'<text x="{x + 7:.1f}" y="{y + 4:.1f}" fill="{colour}" font-size="10">'
+            f"{h(label)}</text></g>")
+
+
+def _chart_html(d: Dispute, articles: Sequence[Article], as_of: date) -> str:
+    weeks = report_weeks(d, articles, as_of)
+    if not weeks:
+        return ""
+    numbers = {id(e): n for n, e in enumerate(d.timeline(), 1)}
+    shown = sum(w.count for w in weeks)
+    caption = (f"Articles per week (weeks starting Monday), {weeks[0].start.isoformat()} to "
+               f"{(weeks[-1].start + timedelta(days=6)).isoformat()}: {_count(shown)}. "
+               "Diamonds mark timeline events by number; dark ones changed the status.")
+    return (f"<h2>Coverage over time</h2><figure>{svg_chart(weeks, numbers)}"
+            f"<figcaption>{h(caption)}</figcaption></figure>")
+
+
+def html_report(d: Dispute, articles: Sequence[Article], *, as_of: str) -> str:
+    """The case summary as one self-contained HTML page (no scripts, no external files)."""
+    when = day_of(as_of) or date.today()
+    facts = []
+    for label, values in (("Claims", d.claims), ("At issue", d.works)):
+        if values:
+            facts.append(f"<b>{label}:</b> {h('; '.join(values))}")
+    if d.related:
+        facts.append("<b>Related:</b> " + h("; ".join(f"{r.relation} {r.slug}"
+                                                     for r in d.related)))
+    started = f" · started {h(d.started)}" if d.started else ""
+    summary = "".join(f'<p class="summary">{p}</p>'
+                      for p in h(d.summary, multiline=True).split("\n\n") if p)
+    notes = "".join(f"<p>{p}</p>" for p in h(d.notes, multiline=True).split("\n\n") if p)
+    return f"""<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
+<meta name="referrer" content="no-referrer">
+<title>{h(d.title)} – case summary</title>
+<style>{_CSS}</style>
+</head>
+<body>
+<main>
+<header>
+<p class="kicker">Case summary · {h(kind_label(d))} · as of {h(as_of)}</p>
+<h1>{h(d.title)}</h1>
+<p class="meta"><span class="status">{h(d.status)}</span>{h(STATUSES.get(d.status, ""))}{started}
+ · {_count(len(articles))}</p>
+</header>
+{summary}
+{f'<p class="facts">{"<br>".join(facts)}</p>' if facts else ""}
+<h2>Parties</h2>
+{_parties_html(d)}
+<h2>Forums</h2>
+{_forums_html(d)}
+<h2>Timeline</h2>
+{_timeline_html(d.timeline())}
+{_chart_html(d, articles, when)}
+<h2>Coverage ({_count(len(articles))}, newest first)</h2>
+{_coverage_html(articles)}
+{f"<h2>Notes</h2>{notes}" if notes else ""}
+<footer>Case summary as of {h(as_of)}, compiled with tracker {h(__version__)} from public
+sources. Dates are as reported; unconfirmed events are marked. Links open the original
+sources.</footer>
+</main>
+</body>
+</html>
+"""
