@@ -208,12 +208,26 @@ def must(outcome: Outcome) -> Outcome:
     return outcome
 
 
+# The tracker's settings here: no built-in (internet) feeds in new stores, and since every
+# benchmark feed lives on the one local server, it stands for many hosts: no per-host cap.
+BENCH_CONFIG = """feeds = []
+
+[poll]
+concurrency = 64
+per_host = 64
+"""
+
+
 def child_env(tmp: Path, **extra: str) -> dict[str, str]:
-    """Environment for children: no proxies, per-run XDG dirs, plus ``extra``."""
+    """Environment for children: no proxies, per-run XDG dirs and config, plus ``extra``."""
     env = {k: v for k, v in os.environ.items() if not k.lower().endswith("_proxy")}
     env.update(NO_PROXY="127.0.0.1,localhost", no_proxy="127.0.0.1,localhost")
     for var in ("CONFIG", "DATA", "CACHE", "STATE"):
         env[f"XDG_{var}_HOME"] = str(tmp / "xdg" / var.lower())
+    if "TRACKER_CONFIG" not in os.environ:
+        config = tmp / "bench-config.toml"
+        config.write_text(BENCH_CONFIG)
+        env["TRACKER_CONFIG"] = str(config)
     env.update(extra)
     return env
 

@@ -104,26 +104,64 @@ def poll(db: Path, config: Config, *, only: Sequence[str] = (), lock_timeout: fl
                         chosen.append(feed)
                     else:
                         summary.feeds_skipped += 1
+            early = _EarlyMatches(snapshot.disputes(), config)
         requests = [Request(f.url, f.etag, f.last_modified, f.body_hash) for f in chosen]
         if on_start:
             on_start(len(requests))
+
+        def done(result: Result) -> None:
+            early.add(result)
+            if on_done:
+                on_done(result)
+
         results = fetch_all(requests, Settings.from_config(settings), transport=transport,
-                            on_done=on_done)
+                            on_done=done)
         with open_store(db, write=True, lock_timeout=lock_timeout) as store:
-            merge(store, chosen, results, summary, config)
+            merge(store, chosen, results, summary, config, early)
     summary.finished = now_iso()
     return summary
+
+
+def _matcher(disputes: Sequence[models.Dispute], config: Config) -> Matcher:
+    return Matcher(disputes, config.section("match").get("subject_terms", []))
+
+
+def _signature(disputes: Sequence[models.Dispute]) -> list[tuple[str, str]]:
+    return [(d.slug, d.updated) for d in disputes]
+
+
+class _EarlyMatches:
+    """Matches worked out while other feeds are still downloading and parsing.
+
+    They are used at merge time only if no dispute changed meanwhile.
+    """
+
+    def __init__(self, disputes: Sequence[models.Dispute], config: Config) -> None:
+        self.signature = _signature(disputes)
+        self.matcher = _matcher(disputes, config)
+        self.found: dict[tuple[str, str], list[Match]] = {}
+
+    def add(self, result: Result) -> None:
+        if result.parsed is None or result.outcome != "ok":
+            return
+        for entry in result.parsed.entries:
+            self.found[(entry.title, entry.summary)] = self.matcher.match(entry.title,
+                                                                          entry.summary)
 
 
 class _Merger:
     """Folds fetch results into the store: one batch of writes per table."""
 
-    def __init__(self, store: Store, config: Config, summary: PollSummary) -> None:
+    def __init__(self, store: Store, config: Config, summary: PollSummary,
+                 early: _EarlyMatches | None = None) -> None:
         self.store = store
         self.summary = summary
         self.now = summary.started
-        match = config.section("match")
-        self.matcher = Matcher(store.disputes(), match.get("subject_terms", []))
+        disputes = store.disputes()
+        fresh = early is not None and early.signature == _signature(disputes)
+        self.early = early.found if early is not None and fresh else {}
+        self.matcher = early.matcher if early is not None and fresh else _matcher(disputes,
+                                                                                  config)
         self.max_failures = int(config.section("poll").get("max_failures", 3))
         self.articles: dict[str, Article] = {}
         self.entries: dict[str, dict[str, Any]] = {}
@@ -181,7 +219,9 @@ class _Merger:
             self.summary.entries_invalid += 1  # javascript:, data:, relative junk ...
             return
         self.summary.entries_seen += 1
-        matches = self.matcher.match(entry.title, entry.summary)
+        matches = self.early.get((entry.title, entry.summary))
+        if matches is None:
+            matches = self.matcher.match(entry.title, entry.summary)
         key = short_id(url)
         article = self.article(key)
         if article is None and not matches:
@@ -268,8 +308,8 @@ class _Merger:
 
 
 def merge(store: Store, chosen: Sequence[Feed], results: Sequence[Result],
-          summary: PollSummary, config: Config) -> None:
-    merger = _Merger(store, config, summary)
+          summary: PollSummary, config: Config, early: _EarlyMatches | None = None) -> None:
+    merger = _Merger(store, config, summary, early)
     feeds_out = []
     for feed, result in zip(chosen, results, strict=True):
         summary.feeds_polled += 1

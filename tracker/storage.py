@@ -117,6 +117,8 @@ def _keep_backup(path: Path) -> None:
         except OSError:
             tmp.write_bytes(path.read_bytes())
         os.replace(tmp, bak)
+        if tmp.exists():  # a write killed after this point left both names on one file,
+            os.unlink(tmp)  # and rename() between two names of one file does nothing
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
@@ -174,7 +176,7 @@ def _schema_version(data: Raw, path: Path, hint: str) -> int:
     version = schema.get("version", 0) if isinstance(schema, dict) else schema
     if not isinstance(version, int) or isinstance(version, bool) or version < 0:
         raise StoreError(
-            f"the store {path} has a schema version that is not a number: {version!r}",
+            f"the store {path} has an invalid schema version: {version!r}",
             hint=hint,
         )
     return version
@@ -386,9 +388,27 @@ def writer_lock(path: Path, timeout: float) -> Iterator[None]:
     except OSError as exc:
         raise StoreError(f"cannot lock the store {path}: {exc.strerror or exc}") from None
     try:
+        for stale in stale_temp_files(path):  # left by a writer that was killed mid-write
+            with contextlib.suppress(OSError):
+                stale.unlink()
         yield
     finally:
         lock.release()
+
+
+def stale_temp_files(path: Path) -> list[Path]:
+    """Temporary copies of the store (or of its backup) that a killed writer left behind.
+
+    Only the lock holder may delete them: nobody else can be writing one at that moment.
+    """
+    prefix = f".{path.name}."
+    try:
+        names = os.listdir(path.parent)
+    except OSError:
+        return []
+    # `.<name>.<random>.tmp` and `.<name>.bak.tmp`; not `.<name>.checked.<random>.tmp`.
+    return [path.parent / n for n in names
+            if n.startswith(prefix) and n.endswith(".tmp") and "." not in n[len(prefix):-4]]
 
 
 @contextlib.contextmanager
