@@ -44,7 +44,7 @@ DISPUTES: list[tuple[str, list[str], list[str]]] = [
         "getty-v-stability",
         [
             "Getty Images appeal against Stability AI in High Court copyright case",
-            "Stability AI wins partial victory over Getty Images in London",
+            "Stability AI wins partial victory over Getty Images in London copyright trial",
             "Getty Images v Stability AI: what the High Court ruling means",
             "Getty Images weighs next steps after Stability AI copyright ruling",
         ],
@@ -57,13 +57,15 @@ DISPUTES: list[tuple[str, list[str], list[str]]] = [
         "coda-v-openai",
         [
             "CODA demands OpenAI stop training Sora 2 on Studio Ghibli works",
-            "Japanese publishers group CODA writes to OpenAI over Sora 2",
+            "Japanese publishers group CODA writes to OpenAI over Sora 2 training",
             "Studio Ghibli and other CODA members object to OpenAI's Sora 2 training",
             "OpenAI faces CODA pressure over Sora 2 and Japanese anime copyright",
         ],
         [
-            "Japan's Content Overseas Distribution Association (CODA) wrote to OpenAI",
-            "Members of CODA, including Studio Ghibli, say OpenAI's Sora 2 copies their works",
+            "Japan's Content Overseas Distribution Association (CODA) wrote to OpenAI"
+            " about copyright",
+            "Members of CODA, including Studio Ghibli, say OpenAI's Sora 2 copies their works"
+            " without permission",
         ],
     ),
 ]

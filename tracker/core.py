@@ -601,9 +601,7 @@ def list_articles(
     except OverflowError:  # a relative window reaching back past year 1
         raise InputError(f"invalid --since '{since}'", hint="that is too far back") from None
     out = []
-    for a in store.articles():
-        if slug and a.link_for(slug) is None:
-            continue
+    for a in store.articles(linked_to=slug):
         if since and a.sort_key() < since:
             continue
         if outlet and outlet.casefold() not in a.outlet.casefold():
@@ -645,11 +643,7 @@ def search_articles(
 
 def article_counts(store: Store) -> dict[str, int]:
     """How many articles are linked to each dispute."""
-    counts: dict[str, int] = {}
-    for a in store.articles():
-        for slug in a.disputes():
-            counts[slug] = counts.get(slug, 0) + 1
-    return counts
+    return store.link_counts()
 
 
 def coverage(store: Store, slug: str, limit: int | None = None) -> list[Article]:

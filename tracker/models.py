@@ -312,13 +312,20 @@ class Article:
         return self.published or self.first_seen
 
     def to_dict(self) -> dict[str, Any]:
-        return dataclasses.asdict(self)
+        # By hand rather than dataclasses.asdict: listings build tens of thousands of these.
+        d = {f: getattr(self, f) for f in _ARTICLE_FIELDS}
+        d["links"] = [vars(link).copy() for link in self.links]
+        d["feeds"] = list(self.feeds)
+        return d
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Article:
         d = dict(data)
         d["links"] = [Link(**link) for link in d.get("links", [])]
         return cls(**d)
+
+
+_ARTICLE_FIELDS = tuple(f.name for f in dataclasses.fields(Article))
 
 
 @dataclass

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 import traceback
@@ -148,6 +149,9 @@ def root(
 
 def main() -> None:
     """Console-script entry point."""
+    # A command builds many small, short-lived objects and few cycles: collect rarely
+    # (the default of every 700 allocations costs a large listing ~15% of its time).
+    gc.set_threshold(100_000, 20, 20)
     app()
 
 
@@ -155,6 +159,7 @@ def main() -> None:
 from tracker.cli import (  # noqa: E402,F401
     articles,
     disputes,
+    doctor_cmds,
     exchange_cmds,
     feeds,
     poll_cmds,

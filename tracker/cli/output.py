@@ -17,6 +17,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Annotated, Any
 
+import orjson
 import typer
 from rich.console import Console
 from rich.table import Table
@@ -98,7 +99,11 @@ def pick(json_: bool = False, nl: bool = False, csv_: bool = False) -> Format:
 
 
 def write_json(data: Any) -> None:
-    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
+    """Pretty JSON (UTF-8, not ASCII-escaped) on stdout; orjson keeps big listings fast."""
+    blob = orjson.dumps(data, default=str, option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE)
+    sys.stdout.flush()
+    sys.stdout.buffer.write(blob)
+    sys.stdout.buffer.flush()
 
 
 @dataclass
