@@ -196,6 +196,15 @@ class Party:
         """The party's name and every alias, for matching."""
         return _dedupe([self.name, *self.aliases])
 
+    def other_names(self) -> list[str]:
+        """Aliases that are names, for display: 'NYT', 'スタジオジブリ' but not
+        'Japanese anime studios' (aliases double as matching phrases)."""
+        return [
+            a for a in self.aliases
+            if a.casefold() != self.name.casefold()
+            and not any(word[:1].islower() for word in a.split())
+        ]
+
 
 @dataclass
 class Event:

@@ -181,15 +181,9 @@ def md_link(label: str, url: str | None) -> str:
     return f"[{md(label)}]({href})"
 
 
-def _name_like(alias: str) -> bool:
-    """'NYT', 'New York Times', 'スタジオジブリ': yes; 'Japanese anime studios': no. Aliases
-    double as matching phrases, and a descriptive phrase is not another name."""
-    return not any(word[:1].islower() for word in alias.split())
-
-
 def _aka(p: Party) -> str:
     """What to say after a party's name: its kind unless a company, and its other names."""
-    aliases = [a for a in p.aliases if a.casefold() != p.name.casefold() and _name_like(a)]
+    aliases = p.other_names()
     details = [] if p.kind == "company" else [p.kind.replace("-", " ")]
     if aliases:
         details.append("also " + ", ".join(aliases))

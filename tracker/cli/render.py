@@ -93,8 +93,8 @@ def event_rows(d: Dispute) -> list[dict[str, Any]]:
     return rows
 
 
-def _heading(text: str) -> Rule:
-    return Rule(Text(text, style="bold"), align="left", style="dim")
+def _heading(text: str) -> Padding:
+    return Padding(Rule(Text(text, style="bold"), align="left", style="dim"), (1, 0, 0, 0))
 
 
 def _status(status: str) -> Text:
@@ -141,7 +141,7 @@ def case_page(d: Dispute, coverage: list[Article], total_articles: int) -> Group
         for i, p in enumerate(members):
             who = safe(p.name, "bold" if role in ("claimant", "respondent") else "")
             extra = [p.kind]
-            aliases = [a for a in p.aliases if a != p.name]
+            aliases = p.other_names()
             if aliases:
                 extra.append("aka " + ", ".join(aliases))
             who.append(f"  ({clean('; '.join(extra))})", style="dim")
