@@ -49,6 +49,15 @@ ROLES: dict[str, str] = {
     "regulator": "the body deciding or investigating",
     "other": "anyone else involved",
 }
+ROLE_TITLES: dict[str, str] = {
+    "claimant": "Claimants",
+    "member": "Members represented",
+    "respondent": "Respondents",
+    "intervenor": "Intervenors",
+    "amicus": "Amici",
+    "regulator": "Regulators",
+    "other": "Others involved",
+}
 PARTY_KINDS = ("company", "trade-body", "person", "government", "other")
 RELATIONS: dict[str, str] = {
     "consolidated-into": "this case was consolidated into the other (e.g. an MDL)",

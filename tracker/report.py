@@ -19,31 +19,20 @@ from urllib.parse import urlsplit
 
 from tracker import __version__
 from tracker.errors import InputError
-from tracker.models import STATUSES, Article, Dispute, Event, Party
+from tracker.models import ROLE_TITLES, STATUSES, Article, Dispute, Event, Party
+from tracker.text import inert
 from tracker.urls import check_url
 
-ROLE_TITLES = {
-    "claimant": "Claimants",
-    "member": "Members represented",
-    "respondent": "Respondents",
-    "intervenor": "Intervenors",
-    "amicus": "Amici",
-    "regulator": "Regulators",
-    "other": "Others involved",
-}
 MAX_WEEKS = 520
 REPORT_WEEKS = 52  # the HTML chart shows at most the last year of coverage
 
-# The same rules as tracker.cli.output.clean (kept here so reports need no CLI import).
-_ESCAPE_SEQ = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)?|[@-Z\\-_])")
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|~#])")
 _MD_LINE_START = re.compile(r"^(\s*)([-+=]|\d+[.)])", re.MULTILINE)
 
 
 def plain(text: object, *, multiline: bool = False) -> str:
     """Untrusted text without escape sequences or control characters, spaces collapsed."""
-    s = _CONTROL.sub("", _ESCAPE_SEQ.sub("", "" if text is None else str(text)))
+    s = inert(text)
     if multiline:
         paragraphs = (re.sub(r"\s+", " ", p).strip() for p in re.split(r"\n\s*\n", s))
         return "\n\n".join(p for p in paragraphs if p)

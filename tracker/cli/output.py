@@ -11,7 +11,6 @@ import csv
 import enum
 import json
 import os
-import re
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -23,20 +22,12 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-# C0 and C1 controls (except tab/newline, handled below), DEL, and the Unicode
-# bidi/format characters that can reorder or hide text.
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
-_ESCAPE_SEQ = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)?|[@-Z\\-_])")
+from tracker.text import inert, one_line
 
 
 def clean(text: object, *, multiline: bool = False) -> str:
     """Untrusted text made inert: escape sequences and control characters removed."""
-    s = "" if text is None else str(text)
-    s = _ESCAPE_SEQ.sub("", s)
-    s = _CONTROL.sub("", s)
-    if not multiline:
-        s = re.sub(r"\s+", " ", s).strip()
-    return s
+    return inert(text) if multiline else one_line(text)
 
 
 def safe(text: object, style: str = "", *, multiline: bool = False) -> Text:

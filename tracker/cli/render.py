@@ -11,7 +11,7 @@ from rich.table import Table
 from rich.text import Text
 
 from tracker.cli.output import Column, clean, safe
-from tracker.models import Article, Dispute, Event
+from tracker.models import ROLE_TITLES, Article, Dispute, Event
 
 STATUS_STYLE = {
     "demand-sent": "yellow",
@@ -27,15 +27,6 @@ STATUS_STYLE = {
     "dismissed": "red",
     "withdrawn": "red",
     "closed": "dim",
-}
-ROLE_TITLE = {
-    "claimant": "Claimants",
-    "member": "Members represented",
-    "respondent": "Respondents",
-    "intervenor": "Intervenors",
-    "amicus": "Amici",
-    "regulator": "Regulators",
-    "other": "Others involved",
 }
 
 DISPUTE_COLUMNS = [
@@ -145,7 +136,7 @@ def case_page(d: Dispute, coverage: list[Article], total_articles: int) -> Group
             if aliases:
                 extra.append("aka " + ", ".join(aliases))
             who.append(f"  ({clean('; '.join(extra))})", style="dim")
-            roles.add_row(ROLE_TITLE.get(role, role) if i == 0 else "", who)
+            roles.add_row(ROLE_TITLES.get(role, role) if i == 0 else "", who)
     parts.append(roles if d.parties else Text("none recorded", style="dim"))
 
     parts.append(_heading("Forums"))

@@ -1,0 +1,22 @@
+"""Untrusted text made inert: the one rule for every place that shows feed text."""
+
+from __future__ import annotations
+
+import re
+
+# A terminal escape sequence goes whole, payload too ("\x1b]0;pwned\x07" leaves nothing).
+ESCAPE_SEQ = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)?|[@-Z\\-_])")
+# C0 and C1 controls (tab and newline are kept), DEL, and the Unicode bidi/format
+# characters that can reorder or hide text.
+CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
+
+
+def inert(text: object) -> str:
+    """`text` without escape sequences or control characters (tabs and newlines kept)."""
+    s = "" if text is None else str(text)
+    return CONTROL.sub("", ESCAPE_SEQ.sub("", s))
+
+
+def one_line(text: object) -> str:
+    """Inert text with every run of white space folded to one space."""
+    return re.sub(r"\s+", " ", inert(text)).strip()
