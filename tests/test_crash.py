@@ -23,7 +23,7 @@ import pytest
 from tests import procs
 from tests.conftest import Run, as_json
 from tests.feedserver import FeedServer, Route, rss
-from tracker import exchange, storage
+from tracker import exchange, polling, storage
 from tracker.models import Article, Link, now_iso
 from tracker.storage import backup_path, read_raw
 
@@ -247,6 +247,7 @@ def test_a_failing_disk_leaves_the_old_store_and_says_why(run, seeded, world, mo
                                                           command, how):
     db = world.db
     run("dispute", "edit", "nyt-v-openai", "--tag", "x")  # so that a .bak exists
+    polling.poll_lock_path(db).touch()  # as after the first poll: only the write can fail
     before, bak = db.read_bytes(), backup_path(db).read_bytes()
     args = {"poll": ("poll", "--quiet"), "import": ("import", str(world.import_file())),
             "article add": ("article", "add", "https://example.com/new", "-d", "nyt-v-openai")}
@@ -266,3 +267,30 @@ def test_a_failing_disk_leaves_the_old_store_and_says_why(run, seeded, world, mo
     # Space is back: the same command now succeeds.
     assert run(*args[command]).exit_code == 0
     assert as_json(run("dispute", "list", "--json"))
+
+
+def test_a_poll_lock_that_cannot_be_created_is_reported(run, seeded, world, monkeypatch):
+    """The first poll in a directory it may not write to: exit 4 and why, not a crash."""
+    db = world.db
+    before = db.read_bytes()
+
+    class Refused:
+        def __init__(self, *args: object, **kwargs: object) -> None:
+            pass
+
+        def acquire(self) -> None:
+            eacces()
+
+    if os.geteuid() == 0:  # root ignores the mode: refuse creating the lock file the same way
+        monkeypatch.setattr(polling, "FileLock", Refused)
+    else:
+        db.parent.chmod(0o555)
+    try:
+        result = run("poll", "--quiet")
+    finally:
+        db.parent.chmod(0o755)
+    talk = " ".join(result.stderr.split())
+    assert result.exit_code == 4, talk
+    assert f"cannot lock {db}.poll.lock: Permission denied" in talk
+    assert "Traceback" not in talk and "internal error" not in talk
+    assert db.read_bytes() == before

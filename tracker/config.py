@@ -29,6 +29,11 @@ def defaults() -> dict[str, Any]:
     return _parse(text, "built-in config")
 
 
+# Beyond these a number is surely a typo: it would exhaust memory or overflow a date.
+MAXIMA = {"poll.concurrency": 1000, "poll.per_host": 1000, "poll.workers": 256,
+          "poll.keep_unmatched_days": 36500, "news.days": 36500}
+
+
 def _merge(base: dict[str, Any], over: dict[str, Any], where: str, path: str = "") -> None:
     """Overlay `over` onto `base`, refusing unknown keys and values of the wrong type."""
     for key, value in over.items():
@@ -55,6 +60,11 @@ def _merge(base: dict[str, Any], over: dict[str, Any], where: str, path: str = "
         # `not value >= 0` refuses nan as well as negative numbers.
         if isinstance(current, (int, float)) and not isinstance(current, bool) and not value >= 0:
             raise ConfigError(f"{where}: '{dotted}' must be zero or more ({value!r})")
+        if dotted in MAXIMA and value > MAXIMA[dotted]:
+            raise ConfigError(f"{where}: '{dotted}' must be at most {MAXIMA[dotted]} ({value!r})")
+        if isinstance(current, list) and current and not all(
+                isinstance(v, type(current[0])) for v in value):
+            raise ConfigError(f"{where}: '{dotted}' must be a list of {type(current[0]).__name__}")
         base[key] = value
 
 

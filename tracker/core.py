@@ -29,6 +29,9 @@ from tracker.seed import seed_disputes
 from tracker.storage import Store, backup_path, create_store, lock_path
 from tracker.urls import check_url, host_of, normalise_url, short_id
 
+# The largest integer every JSON reader keeps exactly (and far beyond any real docket id).
+MAX_DOCKET_ID = 2**53 - 1
+
 # -- disputes -------------------------------------------------------------------------------
 
 
@@ -408,8 +411,9 @@ def add_forum(
     d = get_dispute(store, slug)
     if not name.strip():
         raise InputError("a forum needs a name")
-    if courtlistener_id is not None and courtlistener_id <= 0:
-        raise InputError("a CourtListener docket id is a positive number")
+    if courtlistener_id is not None and not 0 < courtlistener_id <= MAX_DOCKET_ID:
+        raise InputError("a CourtListener docket id is a positive number",
+                         hint=f"at most {MAX_DOCKET_ID}")
     for f in d.forums:
         if docket and f.docket == docket:
             raise ConflictError(f"'{slug}' already has a forum with docket {docket}")

@@ -1,9 +1,10 @@
 """`tracker doctor`: check the store and its records, fix what is safe, restore the backup.
 
 The checks: the file parses and holds tracker tables, its schema version, every record
-builds into its model under the right key, links naming a dispute that does not exist
-(article links, related disputes, feeds made for a dispute), two articles with the same
-canonical URL, events whose date is not a date, and temporary files a killed write left.
+builds into its model with fields of the right types and under the right key, values
+from the controlled vocabularies, links naming a dispute that does not exist (article
+links, related disputes, feeds made for a dispute), two articles with the same canonical
+URL, events whose date is not a date, and temporary files a killed write left.
 
 `fix` only drops what points nowhere (links to missing disputes). `restore` puts the
 previous generation (`<name>.bak`) back when the store cannot be read; the unreadable
@@ -12,14 +13,29 @@ file is kept beside it as `<name>.broken-<time>`: user data is never deleted.
 
 from __future__ import annotations
 
+import dataclasses
+import functools
 import os
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from types import UnionType
+from typing import Any, Union, get_args, get_origin, get_type_hints
+
+import orjson
 
 from tracker.errors import ExitCode, InputError, StoreError
-from tracker.models import Article, Dispute, Feed, check_date, now
+from tracker.models import (
+    KINDS,
+    RELATIONS,
+    ROLES,
+    STATUSES,
+    Article,
+    Dispute,
+    Feed,
+    check_date,
+    now,
+)
 from tracker.storage import (
     Raw,
     atomic_write,
@@ -34,13 +50,15 @@ from tracker.urls import normalise_url
 REPORT_VERSION = 1
 _MODELS: dict[str, Callable[[dict[str, Any]], Any]] = {
     "disputes": Dispute.from_dict, "articles": Article.from_dict, "feeds": Feed.from_dict}
+# Problems that make commands fail, as opposed to records that are merely untidy.
+DAMAGE = frozenset({"record", "event-date"})
 
 
 @dataclass
 class Problem:
     """One thing wrong with the store: which check found it, where, and what it is."""
 
-    check: str  # record | key | dangling-link | duplicate-url | event-date | temp-file
+    check: str  # record | key | value | dangling-link | duplicate-url | event-date | temp-file
     where: str  # e.g. "articles/3f2a9c01de.links[0]"
     problem: str
     fixable: bool = False  # `tracker doctor --fix` repairs it
@@ -75,10 +93,38 @@ class Report:
                 **asdict(self)}
 
 
+# -- checks -----------------------------------------------------------------------------------
+
+
+def check(path: Path) -> Report:
+    """Every problem of the store at `path`; never writes."""
+    report = Report(store=str(path), backup=_backup_state(path))
+    try:
+        data = read_raw(path)
+    except StoreError as exc:
+        report.error = exc.message
+        return report
+    report.readable = True
+    report.schema_version = _file_version(path)
+    report.counts = {t: len(data.get(t, {})) for t in ("disputes", "articles", "feeds", "entries")}
+    report.problems = list(_problems(path, data))
+    return report
+
+
+def blame(path: Path) -> StoreError | None:
+    """The damaged record to blame when a command failed unexpectedly, if there is one."""
+    report = check(path)
+    damage = [p for p in report.problems if p.check in DAMAGE]
+    if not report.readable or not damage:
+        return None
+    more = f" (and {len(damage) - 1} more)" if len(damage) > 1 else ""
+    return StoreError(f"the store {path} holds a malformed record: {damage[0].where}: "
+                      f"{damage[0].problem}{more}",
+                      hint="nothing was written; 'tracker doctor' lists every problem")
+
+
 def _file_version(path: Path) -> int | None:
     """The schema version written in the file (read_raw reports the migrated one)."""
-    import orjson
-
     try:
         schema = orjson.loads(path.read_bytes()).get("meta", {}).get("schema", {})
         return int(schema.get("version", 0))
@@ -99,68 +145,134 @@ def _backup_state(path: Path) -> dict[str, Any]:
     return state
 
 
-def check(path: Path) -> Report:
-    """Every problem of the store at `path`; never writes."""
-    report = Report(store=str(path), backup=_backup_state(path))
-    try:
-        data = read_raw(path)
-    except StoreError as exc:
-        report.error = exc.message
-        return report
-    report.readable = True
-    report.schema_version = _file_version(path)
-    report.counts = {t: len(data.get(t, {})) for t in ("disputes", "articles", "feeds", "entries")}
-    report.problems = list(_problems(path, data))
-    return report
-
-
-def _built(data: Raw, table: str) -> Iterator[tuple[str, Any]]:
-    """(key, model) for every record of `table` that builds; None for those that do not."""
-    for key, doc in data.get(table, {}).items():
-        try:
-            yield key, _MODELS[table](dict(doc))
-        except (TypeError, ValueError, KeyError, AttributeError):
-            yield key, None
-
-
 def _problems(path: Path, data: Raw) -> Iterator[Problem]:
-    built = {t: dict(_built(data, t)) for t in _MODELS}
-    for table, records in built.items():
-        for key, record in records.items():
+    built: dict[str, dict[str, Any]] = {}
+    for table in _MODELS:
+        built[table] = {}
+        for key, record, why in _built(data, table):
+            built[table][key] = record
             if record is None:
-                yield Problem("record", f"{table}/{key}",
-                              f"malformed {table[:-1]} record: {_why(table, data[table][key])}")
+                yield Problem("record", f"{table}/{key}", f"malformed {table[:-1]} record: {why}")
             elif (wanted := _key_of(table, record)) != key:
                 yield Problem("key", f"{table}/{key}",
                               f"stored under '{key}' but its key is '{wanted}'")
-    slugs = set(data.get("disputes", {}))
-    yield from _dangling(built, slugs)
+            else:
+                yield from _vocabulary(table, key, record)
+    yield from _dangling(built, set(data.get("disputes", {})))
     yield from _duplicates(built["articles"])
     for key, d in built["disputes"].items():
         for i, e in enumerate(d.events if d else []):
             try:
                 check_date(e.date)
-            except (InputError, AttributeError, TypeError):
+            except InputError:
                 yield Problem("event-date", f"disputes/{key}.events[{i}]",
                               f"event date {e.date!r} is not YYYY-MM-DD (or YYYY-MM / YYYY)")
-    for key, kept in data.get("entries", {}).items():
-        if not isinstance(kept, dict) or not isinstance(kept.get("url"), str):
-            yield Problem("record", f"entries/{key}", "malformed unmatched item (no url)")
+    yield from _side_tables(data)
     for stale in stale_temp_files(path):
         yield Problem("temp-file", str(stale), "temporary file left by an interrupted write",
                       fixable=True)
 
 
-def _why(table: str, doc: Any) -> str:
-    try:
-        _MODELS[table](dict(doc))
-    except (TypeError, ValueError, KeyError, AttributeError) as exc:
-        return str(exc)[:200]
-    return "unknown"  # pragma: no cover - only called for records that failed
+def _built(data: Raw, table: str) -> Iterator[tuple[str, Any, str | None]]:
+    """(key, model, None) for every record of `table`; (key, None, why) for a malformed one."""
+    for key, doc in data.get(table, {}).items():
+        if not isinstance(doc, dict):
+            yield key, None, f"expected an object, found {_found(doc)}"
+            continue
+        try:
+            record = _MODELS[table](dict(doc))
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            yield key, None, str(exc)[:200]
+            continue
+        wrong = next(_wrong(record, type(record), ""), None)
+        yield (key, None, wrong) if wrong else (key, record, None)
+
+
+def _wrong(value: Any, hint: Any, where: str) -> Iterator[str]:
+    """Where `value` is not of the type `hint` (a model, or a field's annotation)."""
+    origin, args = get_origin(hint), get_args(hint)
+    if dataclasses.is_dataclass(hint):
+        if not isinstance(value, hint):  # type: ignore[arg-type]  # hint is a class here
+            yield f"{where.lstrip('.')}: expected an object, found {_found(value)}"
+            return
+        hints = _hints(hint)  # type: ignore[arg-type]
+        for f in dataclasses.fields(hint):
+            yield from _wrong(getattr(value, f.name), hints[f.name], f"{where}.{f.name}")
+    elif origin in (Union, UnionType):
+        if all(next(_wrong(value, a, where), None) for a in args):
+            yield f"{where.lstrip('.')}: expected {_type_name(hint)}, found {_found(value)}"
+    elif not isinstance(value, origin or hint) or (hint is int and isinstance(value, bool)):
+        yield f"{where.lstrip('.')}: expected {_type_name(hint)}, found {_found(value)}"
+    elif origin is list:
+        for i, item in enumerate(value):
+            yield from _wrong(item, args[0], f"{where}[{i}]")
+    elif origin is dict:
+        for k, item in value.items():
+            yield from _wrong(item, args[1], f"{where}[{k!r}]")
+
+
+@functools.cache
+def _hints(cls: type) -> dict[str, Any]:
+    return get_type_hints(cls)
+
+
+def _type_name(hint: Any) -> str:
+    if get_origin(hint) in (Union, UnionType):
+        return " or ".join(_type_name(a) for a in get_args(hint))
+    names = {str: "text", int: "a whole number", bool: "true or false", list: "a list",
+             dict: "an object", type(None): "null"}
+    return names.get(get_origin(hint) or hint, getattr(hint, "__name__", str(hint)))
+
+
+def _found(value: Any) -> str:
+    return "null" if value is None else f"{type(value).__name__} {value!r}"[:80]
 
 
 def _key_of(table: str, record: Any) -> str:
     return str(record.slug if table == "disputes" else record.id)
+
+
+Values = Callable[[Any], Iterator[tuple[str, Any]]]
+# The fields holding a controlled vocabulary: (what, where and value, allowed values).
+_VOCABULARIES: dict[str, list[tuple[str, Values, Any]]] = {
+    "disputes": [
+        ("status", lambda d: iter([("status", d.status)]), STATUSES),
+        ("kind", lambda d: iter([("kind", d.kind)]), KINDS),
+        ("role", lambda d: ((f"parties[{i}].role", p.role) for i, p in enumerate(d.parties)),
+         ROLES),
+        ("relation", lambda d: ((f"related[{i}].relation", r.relation)
+                                for i, r in enumerate(d.related)), RELATIONS),
+        ("status", lambda d: ((f"events[{i}].status", e.status)
+                              for i, e in enumerate(d.events) if e.status), STATUSES),
+    ],
+    "feeds": [("kind", lambda f: iter([("kind", f.kind)]), ("news", "docket"))],
+}
+
+
+def _vocabulary(table: str, key: str, record: Any) -> Iterator[Problem]:
+    for what, values, allowed in _VOCABULARIES.get(table, []):
+        for where, value in values(record):
+            if value not in allowed:
+                yield Problem("value", f"{table}/{key}.{where}", f"unknown {what} {value!r}")
+
+
+def _side_tables(data: Raw) -> Iterator[Problem]:
+    """The unmatched items kept for rematch, and the notes under meta."""
+    for key, kept in data.get("entries", {}).items():
+        if not isinstance(kept, dict) or not isinstance(kept.get("url"), str):
+            yield Problem("record", f"entries/{key}", "malformed unmatched item: no url")
+            continue
+        feeds = kept.get("feeds", [])
+        texts = ("title", "summary", "seen", "language", "outlet")
+        if not isinstance(feeds, list) or not all(isinstance(f, str) for f in feeds) or \
+                not all(isinstance(kept.get(k) or "", str) for k in texts):
+            yield Problem("record", f"entries/{key}", "malformed unmatched item")
+    for key, note in data.get("meta", {}).items():
+        if not isinstance(note, dict):
+            yield Problem("record", f"meta/{key}", f"expected an object, found {_found(note)}")
+        elif key == "last_poll" and not isinstance(note.get("started", ""), str):
+            yield Problem("record", "meta/last_poll.started", "expected a timestamp, found "
+                          + _found(note.get("started")))
 
 
 def _dangling(built: dict[str, dict[str, Any]], slugs: set[str]) -> Iterator[Problem]:
@@ -210,38 +322,27 @@ def fix(path: Path, lock_timeout: float) -> list[str]:
         slugs = set(store.slugs())
         raw = store.raw()
         articles = []
-        for key, a in _built(raw, "articles"):
+        for key, a, _ in _built(raw, "articles"):
             if a is not None and a.id == key and any(lk.dispute not in slugs for lk in a.links):
                 gone = [link.dispute for link in a.links if link.dispute not in slugs]
                 a.links = [link for link in a.links if link.dispute in slugs]
                 articles.append(a)
                 done.append(f"articles/{key}: dropped link(s) to {', '.join(gone)}")
         store.put_articles(articles)
-        for key, d in _built(raw, "disputes"):
+        for key, d, _ in _built(raw, "disputes"):
             if d is not None and d.slug == key and any(r.slug not in slugs for r in d.related):
                 gone = [r.slug for r in d.related if r.slug not in slugs]
                 d.related = [r for r in d.related if r.slug in slugs]
                 store.put_dispute(d)
                 done.append(f"disputes/{key}: dropped relation(s) to {', '.join(gone)}")
         feeds = []
-        for key, f in _built(raw, "feeds"):
+        for key, f, _ in _built(raw, "feeds"):
             if f is not None and f.id == key and f.dispute and f.dispute not in slugs:
                 done.append(f"feeds/{key}: no longer made for missing '{f.dispute}'")
                 f.dispute = None
                 feeds.append(f)
         store.put_feeds(feeds)
     return done
-
-
-def _aside(path: Path, label: str) -> Path:
-    """A free name beside `path` for keeping a file: `<name>.<label>-<UTC time>[-n]`."""
-    stamp = now().strftime("%Y%m%dT%H%M%SZ")
-    candidate = path.with_name(f"{path.name}.{label}-{stamp}")
-    n = 1
-    while candidate.exists():
-        candidate = path.with_name(f"{path.name}.{label}-{stamp}-{n}")
-        n += 1
-    return candidate
 
 
 def restore(path: Path, *, force: bool, lock_timeout: float) -> Restored:
@@ -274,6 +375,17 @@ def restore(path: Path, *, force: bool, lock_timeout: float) -> Restored:
             _keep(path, kept)
         atomic_write(path, payload, backup=False)  # the backup stays where it is
     return Restored(str(bak), str(kept) if kept else None)
+
+
+def _aside(path: Path, label: str) -> Path:
+    """A free name beside `path` for keeping a file: `<name>.<label>-<UTC time>[-n]`."""
+    stamp = now().strftime("%Y%m%dT%H%M%SZ")
+    candidate = path.with_name(f"{path.name}.{label}-{stamp}")
+    n = 1
+    while candidate.exists():
+        candidate = path.with_name(f"{path.name}.{label}-{stamp}-{n}")
+        n += 1
+    return candidate
 
 
 def _keep(path: Path, kept: Path) -> None:

@@ -28,6 +28,7 @@ import httpx
 
 from tracker import HOMEPAGE, __version__
 from tracker.errors import InputError
+from tracker.urls import check_url
 
 USER_AGENT = f"tracker/{__version__} (+{HOMEPAGE})"
 FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/rdf+xml",
@@ -107,6 +108,8 @@ class Result:
 # -- text helpers ----------------------------------------------------------------------------
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+# A terminal escape sequence goes whole, payload too: "\x1b]0;pwned\x07" leaves nothing.
+_ESCAPE_SEQ = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)?|[@-Z\\-_])")
 
 
 class _TextExtractor(HTMLParser):
@@ -139,6 +142,8 @@ def plain_text(html: str, limit: int) -> str:
         extractor.feed(html)
         extractor.close()
         html = "".join(extractor.parts)
+    if "\x1b" in html:
+        html = _ESCAPE_SEQ.sub("", html)
     text = re.sub(r"\s+", " ", _CONTROL.sub(" ", html)).strip()
     return text[:limit]
 
@@ -170,6 +175,14 @@ def _iso(struct: Any) -> str | None:
     return stamp.isoformat()
 
 
+def _site_url(link: str) -> str:
+    """The feed's home page when it is an http(s) address; "javascript:..." and the like go."""
+    try:
+        return check_url(link)
+    except InputError:
+        return ""
+
+
 def parse(body: bytes, url: str, content_type: str = "") -> Parsed:
     """Parse a feed body (bytes plus the Content-Type, so feedparser finds the encoding).
 
@@ -181,8 +194,8 @@ def parse(body: bytes, url: str, content_type: str = "") -> Parsed:
     doc = feedparser.parse(io.BytesIO(body), response_headers=headers)
     parsed = Parsed(
         title=plain_text(doc.feed.get("title", ""), _TITLE_MAX),
-        site_url=doc.feed.get("link", "") or "",
-        language=(doc.feed.get("language") or "")[:20],
+        site_url=_site_url(doc.feed.get("link", "") or ""),
+        language=plain_text(doc.feed.get("language") or "", 20),
         version=doc.get("version", "") or "",
     )
     for item in doc.entries:
@@ -240,6 +253,14 @@ def _retry_after(value: str | None) -> str | None:
             when = when.replace(tzinfo=timezone.utc)
     when = min(max(when, now), now + timedelta(days=1))
     return when.replace(microsecond=0).isoformat()
+
+
+def _validator(value: str | None) -> str | None:
+    """An ETag or Last-Modified worth keeping: one that can be sent back (printable ASCII).
+
+    Anything else would make every later request of the feed fail to encode.
+    """
+    return value if value and value.isascii() and value.isprintable() else None
 
 
 class _TooBig(Exception):
@@ -305,7 +326,9 @@ class Fetcher:
             except _TooBig:
                 limit = self.settings.max_bytes
                 return Result(req.url, "error", error=f"body larger than {limit} bytes"), b"", ""
-            except (httpx.HTTPError, asyncio.TimeoutError, OSError, ValueError) as exc:
+            # InvalidURL is no HTTPError: a redirect to "javascript:..." raises it.
+            except (httpx.HTTPError, httpx.InvalidURL, asyncio.TimeoutError, OSError,
+                    ValueError) as exc:
                 return Result(req.url, "error", error=_describe(exc)), b"", ""
 
     async def _get(self, client: httpx.AsyncClient, req: Request) -> tuple[Result, bytes, str]:
@@ -326,7 +349,8 @@ class Fetcher:
                 return result, b"", ""
             if resp.status_code >= 400:
                 result.outcome = "error"
-                result.error = f"HTTP {resp.status_code} {resp.reason_phrase}"[:100]
+                reason = plain_text(resp.reason_phrase, 60)  # the server's words: inert
+                result.error = f"HTTP {resp.status_code} {reason}"[:100]
                 if resp.status_code in (429, 503):
                     result.retry_after = _retry_after(resp.headers.get("retry-after"))
                 return result, b"", ""
@@ -340,8 +364,8 @@ class Fetcher:
                     raise _TooBig
                 chunks.append(chunk)
             body = b"".join(chunks)
-            result.etag = resp.headers.get("etag")
-            result.last_modified = resp.headers.get("last-modified")
+            result.etag = _validator(resp.headers.get("etag"))
+            result.last_modified = _validator(resp.headers.get("last-modified"))
             result.body_hash = hashlib.sha256(body).hexdigest()
             if req.body_hash and result.body_hash == req.body_hash:
                 result.outcome = "unchanged"

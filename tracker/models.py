@@ -153,10 +153,13 @@ def parse_since(value: str) -> str:
         from datetime import timedelta
 
         amount, unit = int(m[1]), m[2]
-        delta = {"h": timedelta(hours=amount), "d": timedelta(days=amount)}.get(
-            unit, timedelta(weeks=amount)
-        )
-        return (now() - delta).isoformat(timespec="seconds")
+        try:
+            delta = {"h": timedelta(hours=amount), "d": timedelta(days=amount)}.get(
+                unit, timedelta(weeks=amount)
+            )
+            return (now() - delta).isoformat(timespec="seconds")
+        except OverflowError:  # reaching back past year 1
+            raise InputError(f"invalid --since '{value}'", hint="that is too far back") from None
     return check_date(value)
 
 

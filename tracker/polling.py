@@ -19,7 +19,7 @@ from filelock import Timeout as LockTimeout
 from tracker import core, models
 from tracker import feeds as feeds_mod
 from tracker.config import Config
-from tracker.errors import InputError, LockedError
+from tracker.errors import InputError, LockedError, StoreError
 from tracker.matching import Match, Matcher
 from tracker.models import Article, Event, Feed, Link, now_iso
 from tracker.storage import Store, open_store
@@ -68,6 +68,8 @@ def poll_lock(db: Path) -> Iterator[None]:
     except LockTimeout:
         raise LockedError(f"a poll of {db} is already running",
                           hint="cron will try again at its next run") from None
+    except OSError as exc:  # e.g. a directory where the lock file cannot be created
+        raise StoreError(f"cannot lock {poll_lock_path(db)}: {exc.strerror or exc}") from None
     try:
         yield
     finally:

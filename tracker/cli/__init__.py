@@ -46,6 +46,10 @@ class _Boundary(TyperGroup):
         except Exception as exc:
             if os.environ.get(DEBUG_ENV):
                 traceback.print_exc()
+            damaged = _damaged_store()
+            if damaged is not None:  # a hand-edited or damaged record, not a bug of ours
+                report(damaged)
+                raise typer.Exit(int(damaged.exit_code)) from None
             output.err.print(
                 output.safe(f"tracker: internal error: {type(exc).__name__}: {exc}", "red"),
             )
@@ -54,6 +58,19 @@ class _Boundary(TyperGroup):
                 "Nothing was written to the store."
             )
             raise typer.Exit(int(ExitCode.ERROR)) from None
+
+
+def _damaged_store() -> TrackerError | None:
+    """After an unexpected failure: the damaged store record to blame, if there is one.
+
+    Checked only here, so that reading a healthy store costs nothing extra.
+    """
+    try:
+        from tracker import doctor
+
+        return doctor.blame(env().db)
+    except Exception:  # the diagnosis must never hide the original failure
+        return None
 
 
 def _silence_stdout() -> None:

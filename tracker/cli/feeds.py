@@ -11,7 +11,7 @@ import typer
 from tracker import feeds
 from tracker.cli import app, env, output
 from tracker.cli.output import Column, CsvOpt, JsonOpt, NlOpt
-from tracker.errors import InputError
+from tracker.errors import InputError, StoreError, TrackerError
 from tracker.storage import atomic_write
 
 feed_app = typer.Typer(help="Feeds polled for coverage (RSS/Atom), OPML in and out.",
@@ -129,7 +129,10 @@ def export(
     if out is None:
         sys.stdout.write(blob.decode("utf-8"))
     else:
-        atomic_write(out, blob, backup=False)
+        try:
+            atomic_write(out, blob, backup=False)
+        except StoreError as exc:  # not the store: an output file, so no store exit code
+            raise TrackerError(exc.message) from None
         output.say(f"wrote {out}")
 
 

@@ -87,7 +87,8 @@ def _progress(off: bool) -> Any:
 
 @app.command()
 def rematch(
-    days: Annotated[int | None, typer.Option(help="How far back (default: keep window).")]
+    days: Annotated[int | None, typer.Option(min=0, max=36500,
+                                             help="How far back (default: keep window).")]
     = None,
     json_: JsonOpt = False,
 ) -> None:
