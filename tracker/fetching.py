@@ -28,6 +28,7 @@ import httpx
 
 from tracker import HOMEPAGE, __version__
 from tracker.errors import InputError
+from tracker.text import CONTROL, ESCAPE_SEQ
 from tracker.urls import check_url
 
 USER_AGENT = f"tracker/{__version__} (+{HOMEPAGE})"
@@ -107,9 +108,6 @@ class Result:
 
 # -- text helpers ----------------------------------------------------------------------------
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
-# A terminal escape sequence goes whole, payload too: "\x1b]0;pwned\x07" leaves nothing.
-_ESCAPE_SEQ = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)?|[@-Z\\-_])")
 
 
 class _TextExtractor(HTMLParser):
@@ -143,8 +141,8 @@ def plain_text(html: str, limit: int) -> str:
         extractor.close()
         html = "".join(extractor.parts)
     if "\x1b" in html:
-        html = _ESCAPE_SEQ.sub("", html)
-    text = re.sub(r"\s+", " ", _CONTROL.sub(" ", html)).strip()
+        html = ESCAPE_SEQ.sub("", html)
+    text = re.sub(r"\s+", " ", CONTROL.sub(" ", html)).strip()
     return text[:limit]
 
 
