@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import errno
 import json
+import os
 import socket
 from collections.abc import Callable
 from pathlib import Path
@@ -99,3 +101,24 @@ def refused(result: Result, db: Path, before: bytes, *needles: str, code: int = 
         assert needle in talk
     assert db.read_bytes() == before
     return talk
+
+
+def enospc(*args: object, **kwargs: object) -> None:
+    raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+
+class HalfWriter:
+    """A temporary file that takes half the payload, then finds the disk full."""
+
+    def __init__(self, fh):
+        self.fh = fh
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.fh.close()
+
+    def write(self, data):
+        self.fh.write(data[: len(data) // 2])
+        enospc()

@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 
 from tests import procs
-from tests.conftest import Run, as_json
+from tests.conftest import HalfWriter, Run, as_json, enospc
 from tests.feedserver import FeedServer, Route, rss
 from tracker import exchange, polling, storage
 from tracker.models import Article, Link, now_iso
@@ -194,29 +194,8 @@ def test_killed_at_each_step_of_the_write(world, command, point):
 # -- a full disk, an unwritable directory ---------------------------------------------------
 
 
-def enospc(*args: object, **kwargs: object) -> None:
-    raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
-
-
 def eacces(*args: object, **kwargs: object) -> None:
     raise PermissionError(errno.EACCES, os.strerror(errno.EACCES))
-
-
-class HalfWriter:
-    """A temporary file that takes half the payload, then finds the disk full."""
-
-    def __init__(self, fh):
-        self.fh = fh
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.fh.close()
-
-    def write(self, data):
-        self.fh.write(data[: len(data) // 2])
-        enospc()
 
 
 def break_disk(monkeypatch: pytest.MonkeyPatch, how: str, directory: Path) -> str:

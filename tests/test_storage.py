@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import Run, as_json, refused
+from tests.conftest import HalfWriter, Run, as_json, refused
 from tracker import storage
 from tracker.errors import LockedError, StoreError
 from tracker.models import Dispute
@@ -70,24 +70,7 @@ def test_a_write_that_dies_midway_leaves_no_torn_file(tmp_path, monkeypatch):
     target = tmp_path / "store.json"
     target.write_bytes(b'{"old": {}}\n')
     real_fdopen = os.fdopen
-
-    class Half:
-        """A file object that writes part of the payload, then runs out of space."""
-
-        def __init__(self, fh):
-            self.fh = fh
-
-        def __enter__(self):
-            return self
-
-        def __exit__(self, *exc):
-            self.fh.close()
-
-        def write(self, data):
-            self.fh.write(data[: len(data) // 2])
-            raise OSError(errno.ENOSPC, "No space left on device")
-
-    monkeypatch.setattr(storage.os, "fdopen", lambda fd, mode: Half(real_fdopen(fd, mode)))
+    monkeypatch.setattr(storage.os, "fdopen", lambda fd, mode: HalfWriter(real_fdopen(fd, mode)))
     with pytest.raises(StoreError, match="could not write"):
         atomic_write(target, b'{"new": {}}\n' * 1000)
     assert target.read_bytes() == b'{"old": {}}\n'
