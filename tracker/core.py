@@ -546,26 +546,30 @@ def add_article(
                 setattr(article, name, value)
         article.updated = stamp
     for slug in slugs:
-        _link(article, slug, "manual", [])
+        attach(article, slug, "manual")
     store.put_articles([article])
     return article, created
 
 
-def _link(article: Article, slug: str, how: str, terms: list[str]) -> bool:
-    """Attach `article` to `slug` unless it already is. A manual link wins over a match."""
+def attach(article: Article, slug: str, how: str, terms: Sequence[str] = (),
+           at: str | None = None) -> bool:
+    """Link `article` to `slug` unless it already is; True if anything changed.
+
+    A link made by hand replaces a matched one; a match never replaces a link.
+    """
     current = article.link_for(slug)
     if current is not None:
         if how == "manual" and current.how != "manual":
             current.how, current.terms = "manual", []
             return True
         return False
-    article.links.append(Link(slug, how, terms, now_iso()))
+    article.links.append(Link(slug, how, list(terms), at or now_iso()))
     return True
 
 
 def link_article(store: Store, ref: str, slugs: Sequence[str]) -> Article:
     article = get_article(store, ref)
-    changed = [_link(article, get_dispute(store, s).slug, "manual", []) for s in slugs]
+    changed = [attach(article, get_dispute(store, s).slug, "manual") for s in slugs]
     if not any(changed):
         raise ConflictError(f"article {article.id} is already linked to {', '.join(slugs)}")
     article.updated = now_iso()

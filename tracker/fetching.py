@@ -274,8 +274,6 @@ def _describe(exc: Exception) -> str:
         return f"could not connect ({exc})"[:200]
     if isinstance(exc, httpx.InvalidURL | httpx.UnsupportedProtocol):
         return f"invalid address ({exc})"[:200]
-    if isinstance(exc, httpx.HTTPError):
-        return f"{type(exc).__name__}: {exc}"[:200]
     return f"{type(exc).__name__}: {exc}"[:200]
 
 

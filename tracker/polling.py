@@ -21,7 +21,7 @@ from tracker import feeds as feeds_mod
 from tracker.config import Config
 from tracker.errors import InputError, LockedError, StoreError
 from tracker.matching import Match, Matcher
-from tracker.models import Article, Event, Feed, Link, now_iso
+from tracker.models import Article, Event, Feed, now_iso
 from tracker.storage import Store, open_store
 from tracker.urls import normalise_url, short_id
 
@@ -243,8 +243,7 @@ class _Merger:
 
     def link_matches(self, article: Article, matches: Sequence[Match]) -> None:
         for m in matches:
-            if article.link_for(m.slug) is None:
-                article.links.append(Link(m.slug, "match", list(m.terms), self.now))
+            if core.attach(article, m.slug, "match", m.terms, self.now):
                 self.attached(m.slug, article)
 
     def fill(self, article: Article, entry: Entry, language: str) -> bool:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
@@ -60,29 +62,27 @@ def poll(
         raise typer.Exit(int(ExitCode.PARTIAL))
 
 
-def _progress(off: bool) -> Any:
-    """A progress bar on stderr when it is a terminal; nothing under cron or with --json."""
-    from contextlib import contextmanager
+@contextmanager
+def _progress(off: bool) -> Iterator[tuple[Any, Any]]:
+    """A progress bar on stderr when it is a terminal; nothing under cron or with --json.
 
-    @contextmanager
-    def bar() -> Any:
-        if off or not output.err.is_terminal:
-            yield (None, None)
-            return
-        from rich.progress import Progress
+    Yields the (start, done) callbacks for the poll, or (None, None).
+    """
+    if off or not output.err.is_terminal:
+        yield (None, None)
+        return
+    from rich.progress import Progress
 
-        with Progress(console=output.err, transient=True) as progress:
-            task = progress.add_task("polling", total=None)
+    with Progress(console=output.err, transient=True) as progress:
+        task = progress.add_task("polling", total=None)
 
-            def start(n: int) -> None:
-                progress.update(task, total=n)
+        def start(n: int) -> None:
+            progress.update(task, total=n)
 
-            def done(_: Any) -> None:
-                progress.advance(task)
+        def done(_: Any) -> None:
+            progress.advance(task)
 
-            yield (start, done)
-
-    return bar()
+        yield (start, done)
 
 
 @app.command()
