@@ -38,6 +38,8 @@ def _pause(point: str) -> None:
 
 
 def _install(points: set[str]) -> None:
+    import filelock
+
     from tracker import polling, storage
 
     store = Path(os.environ["TRACKER_DB"])
@@ -67,7 +69,7 @@ def _install(points: set[str]) -> None:
             _pause("merge")
         real_merge(*args, **kwargs)
 
-    class AnnouncingLock(storage.FileLock):  # type: ignore[misc,valid-type]
+    class AnnouncingLock(filelock.FileLock):  # type: ignore[misc,valid-type]
         announced = False
 
         def _acquire(self) -> None:
@@ -80,7 +82,7 @@ def _install(points: set[str]) -> None:
     os.fsync = fsync  # type: ignore[assignment]
     os.replace = replace  # type: ignore[assignment]
     polling.merge = merge  # type: ignore[assignment]
-    storage.FileLock = AnnouncingLock  # type: ignore[misc]
+    filelock.FileLock = AnnouncingLock  # type: ignore[misc]  # storage imports it when locking
 
 
 # -- used by the tests --------------------------------------------------------------------

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import importlib
 import re
+import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -12,6 +14,7 @@ import pytest
 import typer
 
 from tracker import __version__
+from tracker import cli
 from tracker.cli import app
 
 if sys.version_info >= (3, 11):
@@ -26,8 +29,38 @@ def walk(command: Any, path: tuple[str, ...] = ()) -> Iterator[tuple[tuple[str, 
         yield from walk(sub, (*path, name))
 
 
+def registered_by(module: str) -> set[str]:
+    """The top-level commands that importing tracker.cli.<module> adds to the app."""
+    before = {c.name or c.callback.__name__ for c in app.registered_commands}
+    before |= {g.name for g in app.registered_groups}
+    importlib.import_module(f"tracker.cli.{module}")
+    after = {c.name or c.callback.__name__ for c in app.registered_commands}
+    after |= {g.name for g in app.registered_groups}
+    return {name.replace("_", "-") for name in after} - before if after != before else set()
+
+
+# Import every command module once, in the order of the lazy table, recording what each adds.
+REGISTERED = {m: registered_by(m) for m in dict.fromkeys(cli.COMMANDS.values())}
 COMMANDS = list(walk(typer.main.get_command(app)))
 NAMES = [" ".join(path) or "tracker" for path, _ in COMMANDS]
+
+
+def test_the_lazy_table_names_each_command_and_the_module_that_registers_it():
+    expected: dict[str, set[str]] = {}
+    for name, module in cli.COMMANDS.items():
+        expected.setdefault(module, set()).add(name)
+    assert REGISTERED == expected
+
+
+def test_a_command_loads_only_its_own_module(tmp_path):
+    code = ("import sys; from tracker.cli import main; sys.argv = ['tracker', 'paths']\n"
+            "try:\n    main()\nexcept SystemExit:\n    pass\n"
+            "print(sorted(m for m in sys.modules if m.startswith(('tracker.cli.', 'httpx',"
+            " 'feedparser', 'pydantic'))), file=sys.stderr)")
+    env = {"TRACKER_DB": str(tmp_path / "db.json"), "XDG_CONFIG_HOME": str(tmp_path)}
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env,
+                       check=False)
+    assert r.stderr.strip().splitlines()[-1] == "['tracker.cli.output', 'tracker.cli.store_cmds']"
 
 
 def test_the_walk_finds_the_foundation_commands():

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import sys
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from tracker.errors import ConfigError
+from tracker.paths import bundled
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -25,7 +25,7 @@ def _parse(text: str, where: str) -> dict[str, Any]:
 
 def defaults() -> dict[str, Any]:
     """The built-in configuration: the same as the repository's config.toml."""
-    text = resources.files("tracker").joinpath("default_config.toml").read_text("utf-8")
+    text = bundled("default_config.toml")
     return _parse(text, "built-in config")
 
 

@@ -22,7 +22,6 @@ import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from importlib import resources
 from typing import Any, TypeVar
 
 import orjson
@@ -30,6 +29,7 @@ import orjson
 from tracker import __version__, core
 from tracker.errors import InputError
 from tracker.models import Article, Dispute, Feed, Link, Party, check_date, now_iso, suggest
+from tracker.paths import bundled
 from tracker.storage import Store, dumps
 from tracker.urls import check_url, normalise_url
 
@@ -45,7 +45,7 @@ T = TypeVar("T")
 
 def schema_text() -> str:
     """The export format's JSON Schema file, as shipped in the package."""
-    return resources.files("tracker").joinpath("export.schema.json").read_text("utf-8")
+    return bundled("export.schema.json")
 
 
 @functools.cache

@@ -7,7 +7,6 @@ written by `export`. Nothing here knows about TinyDB, typer or rich.
 from __future__ import annotations
 
 import dataclasses
-import difflib
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -77,6 +76,8 @@ _DATE_RE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 
 def suggest(value: str, choices: Iterable[str]) -> str | None:
     """The closest of `choices` to a mistyped `value`, or None."""
+    import difflib  # only when a value is refused
+
     found = difflib.get_close_matches(value, list(choices), n=1, cutoff=0.5)
     return found[0] if found else None
 

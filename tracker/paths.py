@@ -5,19 +5,34 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-import platformdirs
-
 APP = "tracker"
+PACKAGE = Path(__file__).parent
 DB_ENV = "TRACKER_DB"
 CONFIG_ENV = "TRACKER_CONFIG"
 
 
+# platformdirs is imported where it is needed: most runs name their store and config.
+
+
 def data_dir() -> Path:
+    import platformdirs
+
     return Path(platformdirs.user_data_dir(APP, appauthor=False))
 
 
 def config_dir() -> Path:
+    import platformdirs
+
     return Path(platformdirs.user_config_dir(APP, appauthor=False))
+
+
+def bundled(name: str) -> str:
+    """The text of a data file shipped in the package (seed.json, default_config.toml ...).
+
+    Read beside this module: the package is installed as plain files, and
+    importlib.resources would cost every command a few milliseconds of imports.
+    """
+    return (PACKAGE / name).read_text("utf-8")
 
 
 def resolve_config(option: str | Path | None) -> Path | None:

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import json
-from importlib import resources
 
 from tracker.models import Dispute, now_iso
+from tracker.paths import bundled
 
 
 def seed_disputes() -> list[Dispute]:
     """The three seeded disputes, stamped as recorded now."""
-    text = resources.files("tracker").joinpath("seed.json").read_text("utf-8")
+    text = bundled("seed.json")
     stamp = now_iso()
     disputes = []
     for raw in json.loads(text)["disputes"]:

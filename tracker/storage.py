@@ -18,14 +18,11 @@ from __future__ import annotations
 import contextlib
 import gc
 import os
-import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
 
 import orjson
-from filelock import FileLock
-from filelock import Timeout as LockTimeout
 from tinydb import TinyDB
 from tinydb.storages import Storage
 from tinydb.table import Document, Table
@@ -79,6 +76,8 @@ def atomic_write(path: Path, payload: bytes, *, backup: bool = True) -> None:
         mode = 0o666 & ~umask
     tmp_name = None
     try:
+        import tempfile  # here, like filelock below: commands that only read never need it
+
         fd, tmp_name = tempfile.mkstemp(dir=directory, prefix=f".{path.name}.", suffix=".tmp")
         with os.fdopen(fd, "wb") as fh:
             fh.write(payload)
@@ -413,6 +412,9 @@ def lock_path(path: Path) -> Path:
 @contextlib.contextmanager
 def writer_lock(path: Path, timeout: float) -> Iterator[None]:
     """Hold the store's inter-process writer lock, waiting up to `timeout` seconds."""
+    from filelock import FileLock
+    from filelock import Timeout as LockTimeout
+
     lock = FileLock(str(lock_path(path)), timeout=timeout)
     try:
         lock.acquire()

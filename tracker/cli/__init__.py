@@ -1,8 +1,7 @@
 """The command line: thin adapters from arguments to tracker.core, and one error boundary."""
 
-from __future__ import annotations
-
 import gc
+import importlib
 import os
 import sys
 import traceback
@@ -25,8 +24,35 @@ from tracker.storage import Store, open_store
 DEBUG_ENV = "TRACKER_DEBUG"
 
 
+# Each top-level command and the module under tracker/cli that registers it, in the order
+# `tracker --help` lists them. A module is imported only when one of its commands runs
+# (or help lists them all), so `tracker dispute list` never loads httpx or feedparser.
+COMMANDS = {
+    "init": "store_cmds", "paths": "store_cmds",
+    "dispute": "disputes", "article": "articles", "feed": "feeds",
+    "poll": "poll_cmds", "news": "poll_cmds", "rematch": "poll_cmds",
+    "export": "exchange_cmds", "import": "exchange_cmds", "report": "exchange_cmds",
+    "timeline": "exchange_cmds", "doctor": "doctor_cmds",
+}  # fmt: skip
+
+
 class _Boundary(TyperGroup):
-    """The single place where errors become a message on stderr and an exit code."""
+    """The single place where errors become a message on stderr and an exit code.
+
+    It is also the root group, which loads each command's module on first use.
+    """
+
+    def list_commands(self, ctx: Any) -> list[str]:
+        return [*COMMANDS, *(name for name in super().list_commands(ctx) if name not in COMMANDS)]
+
+    def get_command(self, ctx: Any, cmd_name: str) -> Any:
+        if cmd_name not in self.commands and cmd_name in COMMANDS:
+            importlib.import_module(f"tracker.cli.{COMMANDS[cmd_name]}")
+            # The module registered its commands on `app`; build the click side of the
+            # ones not built yet (typer builds the root group once, at start-up).
+            built = typer.main.get_group(app).commands
+            self.commands.update({k: v for k, v in built.items() if k not in self.commands})
+        return super().get_command(ctx, cmd_name)
 
     def invoke(self, ctx: Any) -> Any:
         try:
@@ -170,15 +196,3 @@ def main() -> None:
     # (the default of every 700 allocations costs a large listing ~15% of its time).
     gc.set_threshold(100_000, 20, 20)
     app()
-
-
-# Register the command modules (each adds its commands to `app`).
-from tracker.cli import (  # noqa: E402,F401
-    articles,
-    disputes,
-    doctor_cmds,
-    exchange_cmds,
-    feeds,
-    poll_cmds,
-    store_cmds,
-)

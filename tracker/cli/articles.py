@@ -1,7 +1,5 @@
 """`tracker article ...`: coverage linked to disputes, added by hand or by polling."""
 
-from __future__ import annotations
-
 from typing import Annotated
 
 import typer

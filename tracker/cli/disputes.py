@@ -1,7 +1,5 @@
 """`tracker dispute ...`: record and read disputes, their parties, forums and timeline."""
 
-from __future__ import annotations
-
 from typing import Annotated
 
 import typer

@@ -1,7 +1,5 @@
 """`tracker doctor`: check the store, fix what is safe, put the backup back."""
 
-from __future__ import annotations
-
 from typing import Annotated
 
 import typer

@@ -1,8 +1,6 @@
 """`tracker export`, `import`, `report` and `timeline`: the store in and out as files,
 and a dispute as a case summary or a weekly coverage chart."""
 
-from __future__ import annotations
-
 import enum
 import sys
 from pathlib import Path

@@ -1,7 +1,5 @@
 """`tracker feed ...`: subscriptions, discovery, OPML, and feeds made for a dispute."""
 
-from __future__ import annotations
-
 import sys
 from pathlib import Path
 from typing import Annotated, Any

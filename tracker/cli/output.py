@@ -7,7 +7,6 @@ Machine formats (--json, --nl, --csv) are written to stdout directly, not throug
 
 from __future__ import annotations
 
-import csv
 import enum
 import json
 import os
@@ -131,6 +130,8 @@ def emit(rows: Sequence[dict[str, Any]], columns: Sequence[Column], fmt: Format,
             sys.stdout.write(json.dumps(row, ensure_ascii=False, default=str) + "\n")
         return
     if fmt is Format.csv:
+        import csv
+
         writer = csv.writer(sys.stdout, lineterminator="\n")
         writer.writerow([c.key for c in columns])
         for row in rows:

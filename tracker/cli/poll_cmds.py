@@ -1,7 +1,5 @@
 """`tracker poll`, `tracker rematch` and `tracker news`: coverage arriving from feeds."""
 
-from __future__ import annotations
-
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Annotated, Any
@@ -25,7 +23,7 @@ def _print_attached(attached: dict[str, list[dict[str, str]]]) -> None:
             output.out.print(output.safe(line, multiline=True))
 
 
-def _report(summary: PollSummary, quiet: bool) -> None:
+def _report(summary: "PollSummary", quiet: bool) -> None:
     if not quiet:
         output.say(
             f"polled {summary.feeds_polled} feed(s): {summary.feeds_ok} ok, "

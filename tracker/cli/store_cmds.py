@@ -1,7 +1,5 @@
 """`tracker init` and `tracker paths`: creating the store and finding its files."""
 
-from __future__ import annotations
-
 from typing import Annotated
 
 import typer
