@@ -13,8 +13,7 @@ from typing import Any
 import pytest
 import typer
 
-from tracker import __version__
-from tracker import cli
+from tracker import __version__, cli
 from tracker.cli import app
 
 if sys.version_info >= (3, 11):
@@ -49,7 +48,7 @@ def test_the_lazy_table_names_each_command_and_the_module_that_registers_it():
     expected: dict[str, set[str]] = {}
     for name, module in cli.COMMANDS.items():
         expected.setdefault(module, set()).add(name)
-    assert REGISTERED == expected
+    assert expected == REGISTERED
 
 
 def test_a_command_loads_only_its_own_module(tmp_path):

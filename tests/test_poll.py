@@ -146,6 +146,29 @@ def test_304_costs_no_parse_and_no_store_write(run, seeded, db, server, monkeypa
     assert feed["last_status"] == "not-modified" and feed["last_polled"] >= summary["started"]
 
 
+def test_304s_reuse_one_connection(run, seeded, server, tmp_path, monkeypatch):
+    """A 304 is read to its end, so the connection serves the next feed on that host."""
+    config = tmp_path / "one.toml"
+    config.write_text("feeds = []\n[poll]\nconcurrency = 1\nper_host = 1\n")
+    monkeypatch.setenv("TRACKER_CONFIG", str(config))
+    for i in range(4):
+        server.routes[f"/f{i}"] = Route(rss([NYT]), etag=f'"v{i}"')
+        subscribe(run, server.url(f"/f{i}"))
+    poll_json(run)
+    before = server.connections
+    assert poll_json(run)["feeds_not_modified"] == 4
+    assert server.connections - before == 1
+
+
+def test_relative_links_are_made_absolute_against_the_feed(run, seeded, server):
+    server.routes["/news/feed.xml"] = Route(rss([{**NYT, "link": "/stories/nyt-openai"},
+                                                 {**GETTY, "link": "getty-appeal.html"}]))
+    subscribe(run, server.url("/news/feed.xml"))
+    assert poll_json(run)["articles_new"] == 2
+    urls = {a["url"] for a in articles(run)}
+    assert urls == {server.url("/stories/nyt-openai"), server.url("/news/getty-appeal.html")}
+
+
 def test_identical_body_without_validators_is_not_parsed_again(run, seeded, server):
     server.routes["/f"] = Route(rss([NYT]))
     subscribe(run, server.url("/f"))

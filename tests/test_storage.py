@@ -189,6 +189,35 @@ def test_an_error_inside_a_write_discards_every_change(seeded):
         pass
 
 
+def test_a_writer_takes_over_an_unchanged_snapshot(seeded, monkeypatch):
+    with open_store(seeded) as snapshot:
+        pass
+    reads = []
+    monkeypatch.setattr(storage, "read_raw", lambda path: reads.append(path) or {})
+    with open_store(seeded, write=True, reuse=snapshot) as store:
+        assert store is snapshot
+    assert reads == []
+
+
+@pytest.mark.parametrize("change", ["another writer", "a hand edit", "a change in memory"])
+def test_a_writer_reads_again_when_the_snapshot_is_stale(seeded, change):
+    with open_store(seeded) as snapshot:
+        pass
+    if change == "another writer":
+        with open_store(seeded, write=True) as other:
+            other.delete_dispute("coda-v-openai")
+    elif change == "a hand edit":  # same inode, same size: only the times tell
+        text = seeded.read_text()
+        seeded.write_text(text.replace("coda-v-openai", "coda-v-openAI"))
+    else:
+        snapshot.delete_dispute("getty-v-stability")
+    with open_store(seeded, write=True, reuse=snapshot) as store:
+        assert store is not snapshot
+        slugs = {d.slug for d in store.disputes()}
+    assert "getty-v-stability" in slugs  # the snapshot's own change never reaches the file
+    assert ("coda-v-openai" in slugs) == (change == "a change in memory")
+
+
 def test_writer_lock_raises_locked_error(tmp_path):
     path = tmp_path / "s.json"
     with (

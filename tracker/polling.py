@@ -118,7 +118,7 @@ def poll(db: Path, config: Config, *, only: Sequence[str] = (), lock_timeout: fl
 
         results = fetch_all(requests, Settings.from_config(settings), transport=transport,
                             on_done=done)
-        with open_store(db, write=True, lock_timeout=lock_timeout) as store:
+        with open_store(db, write=True, lock_timeout=lock_timeout, reuse=snapshot) as store:
             merge(store, chosen, results, summary, config, early)
     summary.finished = now_iso()
     return summary
@@ -140,8 +140,15 @@ class _EarlyMatches:
 
     def __init__(self, disputes: Sequence[models.Dispute], config: Config) -> None:
         self.signature = _signature(disputes)
-        self.matcher = _matcher(disputes, config)
+        self._disputes, self._config = disputes, config
+        self._matcher: Matcher | None = None  # compiled for the first feed that has items
         self.found: dict[tuple[str, str], list[Match]] = {}
+
+    @property
+    def matcher(self) -> Matcher:
+        if self._matcher is None:
+            self._matcher = _matcher(self._disputes, self._config)
+        return self._matcher
 
     def add(self, result: Result) -> None:
         if result.parsed is None or result.outcome != "ok":

@@ -236,8 +236,9 @@ class _TinyDB(TinyDB):
 class Store:
     """The tracker's records, read from one file; see the module docstring."""
 
-    def __init__(self, path: Path, data: Raw) -> None:
+    def __init__(self, path: Path, data: Raw, identity: tuple[int, ...] | None = None) -> None:
         self.path = path
+        self.identity = identity  # the file as it was before it was read; see open_store
         self._storage = _MemoryStorage(data)
         self._db = _TinyDB(storage=lambda: self._storage)
         self._cache: dict[str, Any] = {}
@@ -449,17 +450,40 @@ def stale_temp_files(path: Path) -> list[Path]:
             if n.startswith(prefix) and n.endswith(".tmp") and "." not in n[len(prefix):-4]]
 
 
+def _identity(path: Path) -> tuple[int, ...] | None:
+    """What tells one generation of the file from another: every write renames a new file
+    into place, so a new inode, and a hand edit changes size or times."""
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+
+
+def _read(path: Path) -> Store:
+    identity = _identity(path)  # taken first: a file replaced meanwhile never looks unchanged
+    return Store(path, read_raw(path), identity)
+
+
 @contextlib.contextmanager
-def open_store(path: Path, *, write: bool = False, lock_timeout: float = 10.0) -> Iterator[Store]:
+def open_store(path: Path, *, write: bool = False, lock_timeout: float = 10.0,
+               reuse: Store | None = None) -> Iterator[Store]:
     """Open the store; with write=True, lock it and write once on a clean exit.
 
     An exception inside the block discards every change: the file is not touched.
+    `reuse` is a store read earlier without the lock (a poll reads one before fetching):
+    when nothing changed it and the file is still the one it was read from, the writer
+    takes it over instead of parsing the file again.
     """
     if not write:
-        yield Store(path, read_raw(path))
+        yield _read(path)
         return
     with writer_lock(path, lock_timeout):
-        store = Store(path, read_raw(path))
+        fresh = reuse is not None and not reuse.dirty and reuse.identity is not None
+        if fresh and reuse is not None and reuse.identity == _identity(path):
+            store = reuse
+        else:
+            store = _read(path)
         yield store
         store.flush()
 
