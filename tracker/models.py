@@ -335,7 +335,8 @@ class Article:
 
     def to_dict(self) -> dict[str, Any]:
         # By hand rather than dataclasses.asdict: listings build tens of thousands of these.
-        d = {f: getattr(self, f) for f in _ARTICLE_FIELDS}
+        # The instance dict holds exactly the fields, in their order (no slots, no extras).
+        d = vars(self).copy()
         d["links"] = [vars(link).copy() for link in self.links]
         d["feeds"] = list(self.feeds)
         return d
@@ -346,8 +347,6 @@ class Article:
         d["links"] = [Link(**link) for link in d.get("links", [])]
         return cls(**d)
 
-
-_ARTICLE_FIELDS = tuple(f.name for f in dataclasses.fields(Article))
 
 
 @dataclass

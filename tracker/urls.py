@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import re
-from urllib.parse import unquote, urlsplit, urlunsplit
+from urllib.parse import SplitResult, unquote, urlsplit, urlunsplit
 
 from tracker.errors import InputError
 
@@ -31,25 +32,44 @@ def _is_tracking(name: str) -> bool:
     return low in _TRACKING_EXACT or low.startswith(_TRACKING_PREFIXES)
 
 
-def check_url(url: str, *, what: str = "URL") -> str:
-    """Return the stripped URL if it is an absolute http(s) URL with a host, else raise."""
+def _checked(url: str, what: str) -> tuple[str, SplitResult, str, int | None]:
+    """The stripped URL, its parts, host and port, if it is an absolute http(s) URL with a
+    host; else InputError."""
     text = url.strip()
+    parts = None
     try:
-        parts = urlsplit(text)
-        port = parts.port  # raises ValueError on a bad port
+        split = urlsplit(text)
+        host, port = split.hostname or "", split.port  # .port raises ValueError on a bad port
+        parts = split
     except ValueError:
-        parts, port = None, None
+        host, port = "", None
     if (
         parts is None
         or parts.scheme.lower() not in _DEFAULT_PORTS
-        or not (parts.hostname or "").strip(".")
+        or not host.strip(".")
         or _CONTROL.search(text)
     ):
         raise InputError(
             f"invalid {what} '{url}'", hint="give an absolute http:// or https:// address"
         )
-    del port
-    return text
+    return text, parts, host, port
+
+
+def check_url(url: str, *, what: str = "URL") -> str:
+    """Return the stripped URL if it is an absolute http(s) URL with a host, else raise."""
+    return _checked(url, what)[0]
+
+
+@functools.lru_cache(maxsize=4096)  # a poll sees thousands of links from a few hundred hosts
+def _canonical_host(host: str) -> str:
+    host = host.lower().rstrip(".")
+    # Keep a host the idna codec refuses (e.g. with underscores) as it is, and one whose
+    # encoding is not a host name (nameprep maps e.g. U+00A8 to a space).
+    with contextlib.suppress(UnicodeError):
+        encoded = host.encode("idna").decode("ascii")
+        if _HOST.fullmatch(encoded):
+            host = encoded
+    return f"[{host}]" if ":" in host else host  # an IPv6 literal keeps its brackets
 
 
 def normalise_url(url: str) -> str:
@@ -61,29 +81,19 @@ def normalise_url(url: str) -> str:
     >>> normalise_url("HTTPS://Example.COM:443/a/b?utm_source=x&id=3#top")
     'https://example.com/a/b?id=3'
     """
-    parts = urlsplit(check_url(url))
+    _, parts, host, port = _checked(url, "URL")
     scheme = parts.scheme.lower()
-    host = (parts.hostname or "").lower().rstrip(".")
-    # Keep a host the idna codec refuses (e.g. with underscores) as it is, and one whose
-    # encoding is not a host name (nameprep maps e.g. U+00A8 to a space).
-    with contextlib.suppress(UnicodeError):
-        encoded = host.encode("idna").decode("ascii")
-        if _HOST.fullmatch(encoded):
-            host = encoded
-    if ":" in host:  # IPv6 literal
-        host = f"[{host}]"
-    netloc = host
-    if parts.port and parts.port != _DEFAULT_PORTS[scheme]:
-        netloc = f"{host}:{parts.port}"
-    if parts.username:
+    netloc = _canonical_host(host)
+    if port and port != _DEFAULT_PORTS[scheme]:
+        netloc = f"{netloc}:{port}"
+    if "@" in parts.netloc and parts.username:
         netloc = f"{parts.username}{':' + parts.password if parts.password else ''}@{netloc}"
     # The path and the kept query pairs stay exactly as encoded: sites route on them.
-    kept = [
-        pair
-        for pair in parts.query.split("&")
-        if pair and not _is_tracking(unquote(pair.split("=", 1)[0]))
-    ]
-    return urlunsplit((scheme, netloc, parts.path or "/", "&".join(kept), ""))
+    query = parts.query
+    if query:
+        query = "&".join(pair for pair in query.split("&")
+                         if pair and not _is_tracking(unquote(pair.split("=", 1)[0])))
+    return urlunsplit((scheme, netloc, parts.path or "/", query, ""))
 
 
 def short_id(canonical_url: str) -> str:
