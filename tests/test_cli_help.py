@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import json
 import re
 import subprocess
 import sys
@@ -13,6 +14,7 @@ from typing import Any
 import pytest
 import typer
 
+from tests import procs
 from tracker import __version__, cli
 from tracker.cli import app
 
@@ -52,8 +54,8 @@ def test_the_lazy_table_names_each_command_and_the_module_that_registers_it():
 
 
 def test_a_command_loads_only_its_own_module(tmp_path):
-    code = ("import sys; from tracker.cli import main; sys.argv = ['tracker', 'paths']\n"
-            "try:\n    main()\nexcept SystemExit:\n    pass\n"
+    code = ("import sys; from tracker.cli import app; sys.argv = ['tracker', 'paths']\n"
+            "try:\n    app()\nexcept SystemExit:\n    pass\n"
             "print(sorted(m for m in sys.modules if m.startswith(('tracker.cli.', 'httpx',"
             " 'feedparser', 'pydantic'))), file=sys.stderr)")
     env = {"TRACKER_DB": str(tmp_path / "db.json"), "XDG_CONFIG_HOME": str(tmp_path)}
@@ -117,3 +119,16 @@ def test_an_unknown_command_is_a_usage_error(run):
     assert r.exit_code == 2
     assert r.stdout == ""
     assert "No such command" in r.stderr
+
+
+def test_the_entry_point_flushes_its_output_and_keeps_its_exit_code(seeded):
+    """main() leaves without the interpreter's teardown: nothing may be lost by that."""
+    exported = procs.run("export")
+    assert exported.returncode == 0, exported.stderr
+    assert len(exported.stdout) > 16_384  # more than one buffer's worth
+    assert len(json.loads(exported.stdout)["disputes"]) == 3
+    missing = procs.run("dispute", "show", "nope")
+    assert (missing.returncode, missing.stdout) == (2, "")
+    assert "no dispute 'nope'" in missing.stderr
+    usage = procs.run("--bogus")
+    assert usage.returncode == 2 and "No such option" in usage.stderr

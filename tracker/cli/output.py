@@ -8,7 +8,6 @@ Machine formats (--json, --nl, --csv) are written to stdout directly, not throug
 from __future__ import annotations
 
 import enum
-import json
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -126,8 +125,11 @@ def emit(rows: Sequence[dict[str, Any]], columns: Sequence[Column], fmt: Format,
         write_json(list(rows))
         return
     if fmt is Format.nl:
+        sys.stdout.flush()
+        stream = sys.stdout.buffer
         for row in rows:
-            sys.stdout.write(json.dumps(row, ensure_ascii=False, default=str) + "\n")
+            stream.write(orjson.dumps(row, default=str, option=orjson.OPT_APPEND_NEWLINE))
+        stream.flush()
         return
     if fmt is Format.csv:
         import csv
