@@ -14,6 +14,7 @@ import hashlib
 import io
 import os
 import re
+import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -285,6 +286,47 @@ def _describe(exc: Exception) -> str:
     return f"{type(exc).__name__}: {exc}"[:200]
 
 
+class _TLS:
+    """One TLS context for every client of the process.
+
+    Loading the CA bundle takes 15-30 ms with the GIL released, so a poll starts it in a
+    thread (`warm_up`) before it reads the store, and it is ready when fetching starts.
+    """
+
+    _context: Any = None
+    _loader: threading.Thread | None = None
+
+    @classmethod
+    def _load(cls) -> None:
+        cls._context = httpx.create_ssl_context()
+
+    @classmethod
+    def _load_in_thread(cls) -> None:
+        with contextlib.suppress(Exception):  # get() loads it again and reports the error
+            cls._load()
+
+    @classmethod
+    def start(cls) -> None:
+        if cls._loader is None and cls._context is None:
+            cls._loader = threading.Thread(target=cls._load_in_thread, name="tls-warm-up",
+                                           daemon=True)
+            cls._loader.start()
+
+    @classmethod
+    def get(cls) -> Any:
+        if cls._loader is not None:
+            cls._loader.join()
+            cls._loader = None
+        if cls._context is None:  # never started, or the thread failed: load it here
+            cls._load()
+        return cls._context
+
+
+def warm_up() -> None:
+    """Start the slow, GIL-free parts of fetching early (see _TLS)."""
+    _TLS.start()
+
+
 class Fetcher:
     """Downloads feeds with one shared client; see fetch_all."""
 
@@ -317,7 +359,7 @@ class Fetcher:
         """
         total = max(self.settings.concurrency, 1)
         shards = -(-total // CONNECTIONS_PER_CLIENT)
-        tls = httpx.create_ssl_context()  # loading the CA bundle once costs ~15 ms
+        tls = _TLS.get()
         return [self.client(-(-total // shards), tls) for _ in range(shards)]
 
     async def fetch(self, client: httpx.AsyncClient, req: Request) -> tuple[Result, bytes, str]:

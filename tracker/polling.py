@@ -92,8 +92,9 @@ def poll(db: Path, config: Config, *, only: Sequence[str] = (), lock_timeout: fl
          on_start: Callable[[int], None] | None = None,
          on_done: Callable[[Result], None] | None = None) -> PollSummary:
     """Poll the due feeds (or just `only`, due or not) and merge what they gave."""
-    from tracker.fetching import Request, Settings, fetch_all
+    from tracker.fetching import Request, Settings, fetch_all, warm_up
 
+    warm_up()
     settings = config.section("poll")
     max_failures = int(settings.get("max_failures", 3))
     summary = PollSummary(started=now_iso())
