@@ -20,7 +20,6 @@ from tracker import core, models
 from tracker import feeds as feeds_mod
 from tracker.config import Config
 from tracker.errors import InputError, LockedError, StoreError
-from tracker.matching import Match, Matcher
 from tracker.models import Article, Event, Feed, now_iso
 from tracker.storage import Store, open_store
 from tracker.urls import normalise_url, short_id
@@ -29,6 +28,7 @@ if TYPE_CHECKING:  # fetching imports httpx and feedparser: only commands that f
     import httpx
 
     from tracker.fetching import Entry, Result
+    from tracker.matching import Match, Matcher
 
 NEWS_TITLE_MAX = 300
 
@@ -126,6 +126,8 @@ def poll(db: Path, config: Config, *, only: Sequence[str] = (), lock_timeout: fl
 
 
 def _matcher(disputes: Sequence[models.Dispute], config: Config) -> Matcher:
+    from tracker.matching import Matcher  # its regexes compile on import: only when matching
+
     return Matcher(disputes, config.section("match").get("subject_terms", []))
 
 

@@ -77,7 +77,7 @@ class _Boundary(TyperGroup):
             if damaged is not None:  # a hand-edited or damaged record, not a bug of ours
                 report(damaged)
                 raise typer.Exit(int(damaged.exit_code)) from None
-            output.err.print(
+            output.console(stderr=True).print(
                 output.safe(f"tracker: internal error: {type(exc).__name__}: {exc}", "red"),
             )
             output.say(
@@ -106,9 +106,9 @@ def _silence_stdout() -> None:
 
 
 def report(exc: TrackerError) -> None:
-    output.err.print(output.safe(f"tracker: error: {exc.message}", "red"))
+    output.console(stderr=True).print(output.safe(f"tracker: error: {exc.message}", "red"))
     if exc.hint:
-        output.err.print(output.safe(f"hint: {exc.hint}", "dim"))
+        output.console(stderr=True).print(output.safe(f"hint: {exc.hint}", "dim"))
 
 
 @dataclass

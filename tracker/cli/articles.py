@@ -79,7 +79,7 @@ def show(ref: Ref, json_: JsonOpt = False) -> None:
     if json_:
         output.write_json(render.article_row(article))
         return
-    output.out.print(render.article_page(article))
+    output.console().print(render.article_page(article))
 
 
 @article_app.command("link")

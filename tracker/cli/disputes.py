@@ -62,7 +62,7 @@ def show(
         output.write_json({**d.to_dict(), "articles": [render.article_row(a)
                                                        for a in coverage[:articles]]})
         return
-    output.out.print(render.case_page(d, coverage[:articles], len(coverage)))
+    output.console().print(render.case_page(d, coverage[:articles], len(coverage)))
 
 
 @dispute_app.command("add")

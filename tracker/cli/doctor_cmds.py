@@ -47,17 +47,17 @@ def _show(report: checks.Report) -> None:
     backup = "none" if not bak["exists"] else "readable" if bak["readable"] else \
         f"unreadable ({bak['error']})"
     if not report.readable:
-        output.out.print(output.safe(f"store {report.store}: UNREADABLE: {report.error}"))
-        output.out.print(output.safe(f"backup {bak['path']}: {backup}"))
+        output.console().print(output.safe(f"store {report.store}: UNREADABLE: {report.error}"))
+        output.console().print(output.safe(f"backup {bak['path']}: {backup}"))
         if bak["readable"]:
             output.say("'tracker doctor --restore' puts the backup back (the damaged file is kept)")
         return
     counts = ", ".join(f"{n} {table}" for table, n in report.counts.items())
-    output.out.print(output.safe(
+    output.console().print(output.safe(
         f"store {report.store}: schema {report.schema_version}, {counts}"))
-    output.out.print(output.safe(f"backup {bak['path']}: {backup}"))
+    output.console().print(output.safe(f"backup {bak['path']}: {backup}"))
     for p in report.problems:
-        output.out.print(Text.assemble(Text(f"{p.check}  ", style="yellow"),
+        output.console().print(Text.assemble(Text(f"{p.check}  ", style="yellow"),
                                        output.safe(f"{p.where}: {p.problem}")))
     if not report.problems:
         output.say("healthy")

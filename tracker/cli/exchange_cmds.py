@@ -131,7 +131,7 @@ def timeline(
     if json_:
         output.write_json([w.to_dict() for w in chart])
         return
-    output.out.print(_chart(d, chart, coverage, output.out.width))
+    output.console().print(_chart(d, chart, coverage, output.console().width))
 
 
 def _event_text(e: Event) -> Text:

@@ -12,13 +12,15 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import orjson
 import typer
-from rich.console import Console
 from rich.table import Table
 from rich.text import Text
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 from tracker.text import inert, one_line
 
@@ -33,22 +35,25 @@ def safe(text: object, style: str = "", *, multiline: bool = False) -> Text:
     return Text(clean(text, multiline=multiline), style=style)
 
 
-def _console(stderr: bool) -> Console:
-    console = Console(stderr=stderr, highlight=False, soft_wrap=False)
-    if not console.is_terminal and "COLUMNS" not in os.environ:
-        console.width = 120  # piped or under cron: rich would assume 80 and squash tables
-    return console
+_consoles: dict[bool, Console] = {}
 
 
-out = _console(stderr=False)
-err = _console(stderr=True)
+def console(*, stderr: bool = False) -> Console:
+    """The console for data (stdout) or for talk (stderr), made on first use: a run that
+    prints only JSON never imports rich.console."""
+    if stderr not in _consoles:
+        from rich.console import Console
+
+        made = Console(stderr=stderr, highlight=False, soft_wrap=False)
+        if not made.is_terminal and "COLUMNS" not in os.environ:
+            made.width = 120  # piped or under cron: rich would assume 80 and squash tables
+        _consoles[stderr] = made
+    return _consoles[stderr]
 
 
 def reset_consoles() -> None:
-    """Recreate the consoles (tests swap sys.stdout/sys.stderr between runs)."""
-    global out, err
-    out = _console(stderr=False)
-    err = _console(stderr=True)
+    """Forget the consoles (tests swap sys.stdout/sys.stderr between runs)."""
+    _consoles.clear()
 
 
 def interactive() -> bool:
@@ -61,11 +66,12 @@ def say(message: str | Text, style: str = "") -> None:
 
     A plain string is cleaned: confirmations often quote stored text (a party, a forum).
     """
-    err.print(message if isinstance(message, Text) else safe(message, style, multiline=True))
+    text = message if isinstance(message, Text) else safe(message, style, multiline=True)
+    console(stderr=True).print(text)
 
 
 def warn(message: str) -> None:
-    err.print(Text("warning: ", style="yellow bold") + safe(message))
+    console(stderr=True).print(Text("warning: ", style="yellow bold") + safe(message))
 
 
 class Format(str, enum.Enum):
@@ -148,4 +154,4 @@ def emit(rows: Sequence[dict[str, Any]], columns: Sequence[Column], fmt: Format,
                          min_width=c.min_width, overflow="ellipsis" if c.no_wrap else "fold")
     for row in rows:
         table.add_row(*(safe(_cell(row.get(c.key), c)) for c in columns))
-    out.print(table)
+    console().print(table)

@@ -17,10 +17,10 @@ if TYPE_CHECKING:
 def _print_attached(attached: dict[str, list[dict[str, str]]]) -> None:
     """New coverage per dispute, as plain lines (what cron mails)."""
     for slug, items in attached.items():
-        output.out.print(output.safe(f"{slug}: {len(items)} new", "bold"))
+        output.console().print(output.safe(f"{slug}: {len(items)} new", "bold"))
         for item in items:
             line = f"  {item['title'] or item['url']} ({item['outlet']})\n    {item['url']}"
-            output.out.print(output.safe(line, multiline=True))
+            output.console().print(output.safe(line, multiline=True))
 
 
 def _report(summary: "PollSummary", quiet: bool) -> None:
@@ -66,12 +66,12 @@ def _progress(off: bool) -> Iterator[tuple[Any, Any]]:
 
     Yields the (start, done) callbacks for the poll, or (None, None).
     """
-    if off or not output.err.is_terminal:
+    if off or not output.console(stderr=True).is_terminal:
         yield (None, None)
         return
     from rich.progress import Progress
 
-    with Progress(console=output.err, transient=True) as progress:
+    with Progress(console=output.console(stderr=True), transient=True) as progress:
         task = progress.add_task("polling", total=None)
 
         def start(n: int) -> None:

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from rich.console import Group
-from rich.padding import Padding
-from rich.rule import Rule
 from rich.table import Table
 from rich.text import Text
 
 from tracker.cli.output import Column, clean, safe
 from tracker.models import ROLE_TITLES, Article, Dispute, Event
+
+if TYPE_CHECKING:  # the pages' parts are imported where pages are built: listings and
+    from rich.console import Group  # JSON output never need rich.console
+    from rich.padding import Padding
 
 STATUS_STYLE = {
     "demand-sent": "yellow",
@@ -87,6 +88,9 @@ def event_rows(d: Dispute) -> list[dict[str, Any]]:
 
 
 def _heading(text: str) -> Padding:
+    from rich.padding import Padding
+    from rich.rule import Rule
+
     return Padding(Rule(Text(text, style="bold"), align="left", style="dim"), (1, 0, 0, 0))
 
 
@@ -118,6 +122,9 @@ def _event_line(e: Event) -> Text:
 
 def case_page(d: Dispute, coverage: list[Article], total_articles: int) -> Group:
     """The page `dispute show` prints: what a journalist needs about one dispute."""
+    from rich.console import Group
+    from rich.padding import Padding
+
     parts: list[Any] = []
     head = Text.assemble(safe(d.title, "bold"), "  ", _status(d.status))
     parts.append(head)
@@ -197,6 +204,9 @@ def case_page(d: Dispute, coverage: list[Article], total_articles: int) -> Group
 
 
 def article_page(a: Article) -> Group:
+    from rich.console import Group
+    from rich.padding import Padding
+
     facts = _kv_table()
     facts.add_row("ID", a.id)
     facts.add_row("URL", safe(a.url))
