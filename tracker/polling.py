@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -52,7 +52,7 @@ class PollSummary:
     attached: dict[str, list[dict[str, str]]] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        return vars(self).copy()  # plain fields, lists of plain dicts: no deep copy needed
 
 
 def poll_lock_path(db: Path) -> Path:
@@ -136,9 +136,10 @@ def _signature(disputes: Sequence[models.Dispute]) -> list[tuple[str, str]]:
 
 
 class _EarlyMatches:
-    """Matches worked out while other feeds are still downloading and parsing.
+    """Matches and canonical URLs worked out while other feeds are still downloading and
+    parsing, so that little is left for the merge, which holds the store's lock.
 
-    They are used at merge time only if no dispute changed meanwhile.
+    The matches are used at merge time only if no dispute changed meanwhile.
     """
 
     def __init__(self, disputes: Sequence[models.Dispute], config: Config) -> None:
@@ -146,6 +147,7 @@ class _EarlyMatches:
         self._disputes, self._config = disputes, config
         self._matcher: Matcher | None = None  # compiled for the first feed that has items
         self.found: dict[tuple[str, str], list[Match]] = {}
+        self.urls: dict[str, str | None] = {}  # item link -> canonical URL; None: invalid
 
     @property
     def matcher(self) -> Matcher:
@@ -159,6 +161,16 @@ class _EarlyMatches:
         for entry in result.parsed.entries:
             self.found[(entry.title, entry.summary)] = self.matcher.match(entry.title,
                                                                           entry.summary)
+            if entry.link not in self.urls:
+                self.urls[entry.link] = _canonical(entry.link)
+
+
+def _canonical(link: str) -> str | None:
+    """The canonical form of an item's link; None for javascript:, data:, relative junk..."""
+    try:
+        return normalise_url(link)
+    except InputError:
+        return None
 
 
 class _Merger:
@@ -172,6 +184,7 @@ class _Merger:
         disputes = store.disputes()
         fresh = early is not None and early.signature == _signature(disputes)
         self.early = early.found if early is not None and fresh else {}
+        self.urls = early.urls if early is not None else {}
         self.matcher = early.matcher if early is not None and fresh else _matcher(disputes,
                                                                                   config)
         self.max_failures = int(config.section("poll").get("max_failures", 3))
@@ -224,11 +237,13 @@ class _Merger:
                 current.entries = len(result.parsed.entries)
         return current
 
+    def canonical(self, link: str) -> str | None:
+        return self.urls[link] if link in self.urls else _canonical(link)
+
     def news_entry(self, feed: Feed, entry: Entry, language: str) -> None:
-        try:
-            url = normalise_url(entry.link)
-        except InputError:
-            self.summary.entries_invalid += 1  # javascript:, data:, relative junk ...
+        url = self.canonical(entry.link)
+        if url is None:
+            self.summary.entries_invalid += 1
             return
         self.summary.entries_seen += 1
         matches = self.early.get((entry.title, entry.summary))
@@ -295,9 +310,8 @@ class _Merger:
         if d is None:
             return
         self.disputes[d.slug] = d
-        try:
-            source = normalise_url(entry.link)
-        except InputError:
+        source = self.canonical(entry.link)
+        if source is None:
             self.summary.entries_invalid += 1
             return
         if any(e.source == source for e in d.events):

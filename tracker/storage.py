@@ -248,12 +248,14 @@ class Store:
     def _table(self, name: str) -> Table:
         return self._db.table(name, cache_size=0)
 
-    def _load(self, table: str, make: Callable[[dict[str, Any]], T], key: str) -> T:
-        """Build a model from a stored document, turning malformed records into StoreError."""
-        doc = self._table(table).get(doc_id=key)  # type: ignore[call-overload]  # str ids
-        if doc is None:
-            raise KeyError(key)
-        return self._build(table, make, key, doc)
+    def _load(self, table: str, make: Callable[[dict[str, Any]], T], key: str) -> T | None:
+        """The model of a stored document, or None; a malformed record is a StoreError.
+
+        Reads go straight to the table's dict, as in _all (a poll looks up one record per
+        feed item); writes go through TinyDB.
+        """
+        doc = self._storage.data.get(table, {}).get(key)
+        return None if doc is None else self._build(table, make, key, doc)
 
     def _build(self, table: str, make: Callable[[dict[str, Any]], T], key: str, doc: Any) -> T:
         try:
@@ -325,10 +327,7 @@ class Store:
         return sorted(self._storage.data.get("disputes", {}))
 
     def dispute(self, slug: str) -> Dispute | None:
-        try:
-            return self._load("disputes", Dispute.from_dict, slug)
-        except KeyError:
-            return None
+        return self._load("disputes", Dispute.from_dict, slug)
 
     def put_dispute(self, dispute: Dispute) -> None:
         self._put_many("disputes", {dispute.slug: dispute.to_dict()})
@@ -359,10 +358,7 @@ class Store:
         return counts
 
     def article(self, article_id: str) -> Article | None:
-        try:
-            return self._load("articles", Article.from_dict, article_id)
-        except KeyError:
-            return None
+        return self._load("articles", Article.from_dict, article_id)
 
     def article_ids(self) -> list[str]:
         return list(self._storage.data.get("articles", {}))
@@ -379,10 +375,7 @@ class Store:
         return sorted(self._all("feeds", Feed.from_dict), key=lambda f: f.added)
 
     def feed(self, feed_id: str) -> Feed | None:
-        try:
-            return self._load("feeds", Feed.from_dict, feed_id)
-        except KeyError:
-            return None
+        return self._load("feeds", Feed.from_dict, feed_id)
 
     def put_feeds(self, feeds: Iterable[Feed]) -> None:
         self._put_many("feeds", {f.id: f.to_dict() for f in feeds})
