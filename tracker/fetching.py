@@ -13,7 +13,6 @@ import contextlib
 import hashlib
 import io
 import os
-import re
 import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor
@@ -140,10 +139,11 @@ def plain_text(html: str, limit: int) -> str:
         extractor.feed(html)
         extractor.close()
         html = "".join(extractor.parts)
-    if "\x1b" in html:
-        html = ESCAPE_SEQ.sub("", html)
-    text = re.sub(r"\s+", " ", CONTROL.sub(" ", html)).strip()
-    return text[:limit]
+    if not html.isprintable():  # else it holds no control, escape or format character
+        if "\x1b" in html:
+            html = ESCAPE_SEQ.sub("", html)
+        html = CONTROL.sub(" ", html)
+    return " ".join(html.split())[:limit]
 
 
 class _LinkFinder(HTMLParser):

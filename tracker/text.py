@@ -14,9 +14,11 @@ CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2
 def inert(text: object) -> str:
     """`text` without escape sequences or control characters (tabs and newlines kept)."""
     s = "" if text is None else str(text)
+    if s.isprintable():  # the common case: no control, escape or format character at all
+        return s
     return CONTROL.sub("", ESCAPE_SEQ.sub("", s))
 
 
 def one_line(text: object) -> str:
     """Inert text with every run of white space folded to one space."""
-    return re.sub(r"\s+", " ", inert(text)).strip()
+    return " ".join(inert(text).split())
