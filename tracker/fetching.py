@@ -27,7 +27,7 @@ import httpx
 
 from tracker import HOMEPAGE, __version__
 from tracker.errors import InputError
-from tracker.text import CONTROL, ESCAPE_SEQ
+from tracker.text import one_line
 from tracker.urls import check_url
 
 USER_AGENT = f"tracker/{__version__} (+{HOMEPAGE})"
@@ -139,11 +139,7 @@ def plain_text(html: str, limit: int) -> str:
         extractor.feed(html)
         extractor.close()
         html = "".join(extractor.parts)
-    if not html.isprintable():  # else it holds no control, escape or format character
-        if "\x1b" in html:
-            html = ESCAPE_SEQ.sub("", html)
-        html = CONTROL.sub(" ", html)
-    return " ".join(html.split())[:limit]
+    return one_line(html)[:limit]
 
 
 class _LinkFinder(HTMLParser):
