@@ -340,39 +340,39 @@ def ensure_reader_venv(b: Bench) -> Path:
     return python
 
 
-def bench_two_passes(b: Bench, tool: Tool, server: FeedServer, opml: Path) -> None:
-    """(a)/(b) Time a cold poll into a fresh store, then a poll where every feed answers 304."""
+def two_passes(b: Bench, tool: Tool, server: FeedServer, opml: Path) -> None:
+    """(a)/(b) One run: a cold poll into a fresh store, then a poll where every feed
+    answers 304. After a failure the tool takes no more runs (see bench_small)."""
     cold, warm = b.measure(f"{tool.name}_cold"), b.measure(f"{tool.name}_304")
-    for _ in range(b.args.runs):
-        with tempfile.TemporaryDirectory(prefix=f"bench-{tool.name}-") as d:
-            tmp = Path(d)
-            try:
-                for argv in tool.setup(tmp, opml):
-                    must(b.run(argv, child_env(tmp)))
-            except CommandFailed as exc:
-                cold.fail(str(exc))
-                warm.fail(str(exc))
+    with tempfile.TemporaryDirectory(prefix=f"bench-{tool.name}-") as d:
+        tmp = Path(d)
+        try:
+            for argv in tool.setup(tmp, opml):
+                must(b.run(argv, child_env(tmp)))
+        except CommandFailed as exc:
+            cold.fail(str(exc))
+            warm.fail(str(exc))
+            return
+        for measure, label in ((cold, "cold"), (warm, "304")):
+            log = tmp / f"writes-{label}.log"
+            server.stats.snapshot_and_reset()
+            outcome = b.run(tool.poll(tmp), child_env(tmp, TRACKER_WRITE_LOG=str(log)))
+            stats = server.stats.snapshot_and_reset()
+            if not outcome.ok:
+                measure.fail(outcome.describe())
+                warm.fail(f"not run: {tool.name} cold poll failed")
                 return
-            for measure, label in ((cold, "cold"), (warm, "304")):
-                log = tmp / f"writes-{label}.log"
-                server.stats.snapshot_and_reset()
-                outcome = b.run(tool.poll(tmp), child_env(tmp, TRACKER_WRITE_LOG=str(log)))
-                stats = server.stats.snapshot_and_reset()
-                if not outcome.ok:
-                    measure.fail(outcome.describe())
-                    warm.fail(f"not run: {tool.name} cold poll failed")
-                    return
-                summary = parse_json_stdout(outcome.stdout)
-                name = f"{tool.name} {label}"
-                b.warnings += tool.check(name, summary, server) + check_server(name, stats, server)
-                measure.samples.append(
-                    {
-                        "seconds": outcome.seconds,
-                        "summary": summary,
-                        "server": stats,
-                        "store_writes": count_lines(log),
-                    }
-                )
+            summary = parse_json_stdout(outcome.stdout)
+            name = f"{tool.name} {label}"
+            b.warnings += tool.check(name, summary, server) + check_server(name, stats, server)
+            measure.samples.append(
+                {
+                    "seconds": outcome.seconds,
+                    "summary": summary,
+                    "server": stats,
+                    "store_writes": count_lines(log),
+                }
+            )
 
 
 def fetch_all(urls: list[str]) -> list[bytes]:
@@ -388,32 +388,33 @@ def fetch_all(urls: list[str]) -> list[bytes]:
         return list(pool.map(get, urls))
 
 
-def bench_floor(b: Bench, server: FeedServer) -> None:
-    """(c) feedparser parsing every body in one process, divided by the core count."""
+def floor_bodies(server: FeedServer, folder: Path) -> Path:
+    """Fetch every feed body once into ``folder`` for the floor runs."""
+    folder.mkdir()
+    for i, body in enumerate(fetch_all([server.feed_url(i) for i in range(len(server.feeds))])):
+        (folder / f"{i:05d}.xml").write_bytes(body)
+    return folder
+
+
+def floor_run(b: Bench, bodies: Path, server: FeedServer) -> None:
+    """(c) One run of feedparser parsing every body in one process, divided by the cores."""
     floor = b.measure("floor")
     cpus = os.cpu_count() or 1
-    bodies = fetch_all([server.feed_url(i) for i in range(len(server.feeds))])
-    with tempfile.TemporaryDirectory(prefix="bench-floor-") as d:
-        tmp = Path(d)
-        for i, body in enumerate(bodies):
-            (tmp / f"{i:05d}.xml").write_bytes(body)
-        for _ in range(b.args.runs):
-            outcome = b.run([sys.executable, "-c", FLOOR_CODE, str(tmp)], child_env(tmp))
-            if not outcome.ok:
-                floor.fail(outcome.describe())
-                return
-            parse_seconds, entries = outcome.stdout.split()
-            b.warnings += expect(
-                "floor", "entries parsed", int(entries), len(bodies) * server.entries
-            )
-            floor.samples.append(
-                {
-                    "seconds": float(parse_seconds) / cpus,
-                    "parse_seconds": float(parse_seconds),
-                    "process_seconds": outcome.seconds,
-                    "cpus": cpus,
-                }
-            )
+    outcome = b.run([sys.executable, "-c", FLOOR_CODE, str(bodies)], child_env(bodies.parent))
+    if not outcome.ok:
+        floor.fail(outcome.describe())
+        return
+    parse_seconds, entries = outcome.stdout.split()
+    expected = len(server.feeds) * server.entries
+    b.warnings += expect("floor", "entries parsed", int(entries), expected)
+    floor.samples.append(
+        {
+            "seconds": float(parse_seconds) / cpus,
+            "parse_seconds": float(parse_seconds),
+            "process_seconds": outcome.seconds,
+            "cpus": cpus,
+        }
+    )
 
 
 def bench_big(b: Bench) -> None:
@@ -668,25 +669,32 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 
 def bench_small(b: Bench, sections: set[str]) -> None:
-    """Run sections a, b and c against one server of ``--feeds`` feeds."""
+    """Run sections a, b and c against one server of ``--feeds`` feeds.
+
+    The runs are interleaved (tracker, reader, floor; then again), so that a machine that
+    slows down or speeds up mid-benchmark shifts every measure alike, not the ratios.
+    """
+    tools = [tracker_tool()] if "tracker" in sections else []
+    if "reader" in sections:
+        try:
+            tools.append(reader_tool(ensure_reader_venv(b)))
+        except CommandFailed as exc:
+            b.measure("reader_cold").fail(str(exc))
+            b.measure("reader_304").fail(str(exc))
     with (
         FeedServer(b.args.feeds, b.args.entries, b.args.delay_ms) as server,
-        tempfile.TemporaryDirectory(prefix="bench-opml-") as d,
+        tempfile.TemporaryDirectory(prefix="bench-small-") as d,
     ):
         opml = Path(d) / "feeds.opml"
         opml.write_bytes(server.opml)
-        if "tracker" in sections:
-            bench_two_passes(b, tracker_tool(), server, opml)
-        if "reader" in sections:
-            try:
-                python = ensure_reader_venv(b)
-            except CommandFailed as exc:
-                b.measure("reader_cold").fail(str(exc))
-                b.measure("reader_304").fail(str(exc))
-            else:
-                bench_two_passes(b, reader_tool(python), server, opml)
-        if "floor" in sections:
-            bench_floor(b, server)
+        bodies = floor_bodies(server, Path(d) / "bodies") if "floor" in sections else None
+        for _ in range(b.args.runs):
+            for tool in tools:
+                failed = b.measure(f"{tool.name}_cold").error or b.measure(f"{tool.name}_304").error
+                if not failed:
+                    two_passes(b, tool, server, opml)
+            if bodies is not None and not b.measure("floor").error:
+                floor_run(b, bodies, server)
 
 
 def precompile() -> None:
