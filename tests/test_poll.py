@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 import threading
 from pathlib import Path
 
@@ -167,6 +169,19 @@ def test_relative_links_are_made_absolute_against_the_feed(run, seeded, server):
     assert poll_json(run)["articles_new"] == 2
     urls = {a["url"] for a in articles(run)}
     assert urls == {server.url("/stories/nyt-openai"), server.url("/news/getty-appeal.html")}
+
+
+def test_an_all_304_poll_loads_neither_the_parser_nor_the_matcher(run, seeded, server):
+    server.routes["/f"] = Route(rss([NYT]), etag='"v1"')
+    subscribe(run, server.url("/f"))
+    poll_json(run)
+    code = ("import sys; from tracker.cli import app; sys.argv = ['tracker', 'poll', '--json']\n"
+            "try:\n    app()\nexcept SystemExit:\n    pass\n"
+            "print([m for m in ('feedparser', 'tracker.matching') if m in sys.modules],"
+            " file=sys.stderr)")
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    assert json.loads(r.stdout)["feeds_not_modified"] == 1, r.stderr
+    assert r.stderr.strip().splitlines()[-1] == "[]"
 
 
 def test_identical_body_without_validators_is_not_parsed_again(run, seeded, server):

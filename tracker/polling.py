@@ -185,13 +185,18 @@ class _Merger:
         fresh = early is not None and early.signature == _signature(disputes)
         self.early = early.found if early is not None and fresh else {}
         self.urls = early.urls if early is not None else {}
-        self.matcher = early.matcher if early is not None and fresh else _matcher(disputes,
-                                                                                  config)
+        # Its matcher compiles on first use: a poll where every feed answered 304 needs none.
+        self._matching = early if early is not None and fresh else _EarlyMatches(disputes,
+                                                                                 config)
         self.max_failures = int(config.section("poll").get("max_failures", 3))
         self.articles: dict[str, Article] = {}
         self.entries: dict[str, dict[str, Any]] = {}
         self.disputes: dict[str, models.Dispute] = {}
         self.matched_entries: list[str] = []  # kept unmatched items that now became articles
+
+    @property
+    def matcher(self) -> Matcher:
+        return self._matching.matcher
 
     def article(self, article_id: str) -> Article | None:
         if article_id not in self.articles:
