@@ -241,7 +241,6 @@ class Store:
         self.identity = identity  # the file as it was before it was read; see open_store
         self._storage = _MemoryStorage(data)
         self._db = _TinyDB(storage=lambda: self._storage)
-        self._cache: dict[str, Any] = {}
 
     # -- generic helpers -------------------------------------------------------------------
 
