@@ -452,6 +452,13 @@ def _identity(path: Path) -> tuple[int, ...] | None:
     return (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
 
 
+def _unchanged(store: Store, path: Path) -> bool:
+    """Whether `store` was read from `path`, holds no change, and the file is still the
+    generation it read."""
+    return (store.path == path and not store.dirty and store.identity is not None
+            and store.identity == _identity(path))
+
+
 def _read(path: Path) -> Store:
     identity = _identity(path)  # taken first: a file replaced meanwhile never looks unchanged
     return Store(path, read_raw(path), identity)
@@ -471,11 +478,7 @@ def open_store(path: Path, *, write: bool = False, lock_timeout: float = 10.0,
         yield _read(path)
         return
     with writer_lock(path, lock_timeout):
-        fresh = reuse is not None and not reuse.dirty and reuse.identity is not None
-        if fresh and reuse is not None and reuse.identity == _identity(path):
-            store = reuse
-        else:
-            store = _read(path)
+        store = reuse if reuse is not None and _unchanged(reuse, path) else _read(path)
         yield store
         store.flush()
 
