@@ -181,8 +181,8 @@ INSERTS = [b"<", b"&", b"\x00", b"\xff", b"\xc3(", b"\xed\xa0\x80", b"]]>", b"<!
 
 
 @st.composite
-def mutated(draw: st.DrawFn) -> bytes:
-    doc = bytearray(draw(st.sampled_from(SEEDS)))
+def mutated(draw: st.DrawFn, seeds: list[bytes] = SEEDS) -> bytes:
+    doc = bytearray(draw(st.sampled_from(seeds)))
     for _ in range(draw(st.integers(1, 6))):
         if not doc:
             break

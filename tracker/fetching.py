@@ -25,7 +25,7 @@ from urllib.parse import urljoin
 
 import httpx
 
-from tracker import HOMEPAGE, __version__
+from tracker import HOMEPAGE, __version__, feedxml
 from tracker.errors import InputError
 from tracker.text import one_line
 from tracker.urls import check_url
@@ -179,45 +179,81 @@ def _site_url(link: str, base: str) -> str:
         return ""
 
 
-def parse(body: bytes, url: str, content_type: str = "") -> Parsed:
-    """Parse a feed body (bytes plus the Content-Type, so feedparser finds the encoding).
+def _date_parser() -> Callable[[str], Any] | None:
+    """feedparser's own date reader, so both paths read every date alike (None: missing)."""
+    try:
+        from feedparser.datetimes import _parse_date
+    except ImportError:  # a feedparser without it: every feed takes the feedparser path
+        return None
+    return _parse_date
 
-    Runs in worker processes, so it takes and returns only plain data. Every text is
-    reduced to plain text here, so feedparser's HTML sanitiser and its rewriting of
-    relative links inside that HTML would be work thrown away; without a base address it
-    also skips resolving every element's xml:base (a third of its time). Item links are
-    made absolute against the feed's address below.
+
+def read_feedparser(body: bytes, content_type: str = "") -> tuple[feedxml.Feed, Any]:
+    """The fields the tracker keeps, as feedparser reads them; with feedparser's result.
+
+    Every text is reduced to plain text later, so feedparser's HTML sanitiser and its
+    rewriting of relative links inside that HTML would be work thrown away; without a
+    base address it also skips resolving every element's xml:base.
     """
     import feedparser  # imported before the workers fork (see _Parsers), or on first use
 
     headers = {"content-type": content_type} if content_type else {}
     doc = feedparser.parse(io.BytesIO(body), response_headers=headers, sanitize_html=False,
                            resolve_relative_uris=False)
+    feed = feedxml.Feed(version=doc.get("version", "") or "",
+                        title=doc.feed.get("title", ""), link=doc.feed.get("link") or "",
+                        language=doc.feed.get("language") or "")
+    for entry in doc.entries:
+        summary = entry.get("summary") or ""
+        if not summary and entry.get("content"):
+            summary = entry["content"][0].get("value", "")
+        source = entry.get("source") or {}
+        feed.items.append(feedxml.Item(
+            link=entry.get("link"),
+            title=entry.get("title", ""),
+            summary=summary,
+            # dict.get: FeedParserDict would answer "updated_parsed" with a warning
+            date=entry.get("published_parsed") or dict.get(entry, "updated_parsed"),
+            guid=str(entry.get("id", "")),
+            author=entry.get("author", ""),
+            source=source.get("title", "") if hasattr(source, "get") else "",
+        ))
+    return feed, doc
+
+
+def parse(body: bytes, url: str, content_type: str = "") -> Parsed:
+    """Parse a feed body (bytes plus the Content-Type, which can name the encoding).
+
+    Runs in worker processes, so it takes and returns only plain data. Plain RSS 2.0 and
+    Atom 1.0 take feedxml's fast path; everything else, and everything it is unsure of,
+    goes to feedparser. Item links are made absolute against the feed's address.
+    """
+    parse_date = _date_parser()
+    feed = feedxml.read(body, content_type, parse_date) if parse_date else None
+    doc = None
+    if feed is None:
+        feed, doc = read_feedparser(body, content_type)
     parsed = Parsed(
-        title=plain_text(doc.feed.get("title", ""), _TITLE_MAX),
-        site_url=_site_url(doc.feed.get("link") or "", url),
-        language=plain_text(doc.feed.get("language") or "", 20),
-        version=doc.get("version", "") or "",
+        title=plain_text(feed.title, _TITLE_MAX),
+        site_url=_site_url(feed.link, url),
+        language=plain_text(feed.language, 20),
+        version=feed.version,
     )
-    for item in doc.entries:
-        link = (item.get("link") or "").strip()
+    for item in feed.items:
+        link = (item.link or "").strip()
         if not link:
             continue
         if not link.startswith(("http://", "https://")):
             link = urljoin(url, link)  # "/story/1", "//host/story/1", "story/1"
-        summary = item.get("summary") or ""
-        if not summary and item.get("content"):
-            summary = item["content"][0].get("value", "")
-        source = item.get("source") or {}
         parsed.entries.append(
             Entry(
                 link=link,
-                title=plain_text(item.get("title", ""), _TITLE_MAX),
-                summary=plain_text(summary, _SUMMARY_MAX),
-                published=_iso(item.get("published_parsed") or item.get("updated_parsed")),
-                guid=str(item.get("id", ""))[:500],
-                author=plain_text(item.get("author", ""), 200),
-                source=plain_text(source.get("title", "") if hasattr(source, "get") else "", 200),
+                title=plain_text(item.title, _TITLE_MAX),
+                summary=plain_text(item.summary, _SUMMARY_MAX),
+                published=_iso(item.date),
+                guid=item.guid[:500],
+                author=plain_text(item.author, 200),
+                source=plain_text(item.source, 200),
             )
         )
     if not parsed.version and not parsed.entries:
@@ -231,7 +267,7 @@ def parse(body: bytes, url: str, content_type: str = "") -> Parsed:
         parsed.error = "an HTML page, not a feed" if looks_html else "not a feed"
         if not body.strip():
             parsed.error = "empty body"
-    elif doc.get("bozo") and not parsed.entries:
+    elif doc is not None and doc.get("bozo") and not parsed.entries:
         parsed.warning = str(doc.get("bozo_exception", ""))[:200]
     return parsed
 

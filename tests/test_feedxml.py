@@ -1,0 +1,359 @@
+"""The fast RSS/Atom reader (tracker.feedxml) against feedparser: whenever it reads a feed,
+it reads exactly what feedparser reads; what it is unsure of, it leaves to feedparser.
+
+Feeds are generated from a grammar that mixes the elements the fast reader knows with ones
+it must decline, and text that exercises feedparser's repairs (doubly-encoded UTF-8,
+windows-1252 controls, "&amp;" in links, extra slashes after "://", whitespace).
+"""
+
+from __future__ import annotations
+
+from xml.sax.saxutils import escape, quoteattr
+
+import pytest
+from hypothesis import HealthCheck, event, given, settings
+from hypothesis import strategies as st
+
+from tests.feedserver import atom, rss
+from tests.test_properties import CONTENT_TYPES, mutated
+from tracker import feedxml, fetching
+
+PARSE_DATE = fetching._date_parser()
+NS = {
+    "atom": "http://www.w3.org/2005/Atom",
+    "dc": "http://purl.org/dc/elements/1.1/",
+    "content": "http://purl.org/rss/1.0/modules/content/",
+    "media": "http://search.yahoo.com/mrss/",
+    "sy": "http://purl.org/rss/1.0/modules/syndication/",
+    "slash": "http://purl.org/rss/1.0/modules/slash/",
+    "wfw": "http://wellformedweb.org/CommentAPI/",
+    "feedburner": "http://rssnamespace.org/feedburner/ext/1.0",
+    "itunes": "http://www.itunes.com/dtds/podcast-1.0.dtd",
+}
+
+
+def both(body: bytes, content_type: str = "application/rss+xml") -> tuple[object, object]:
+    """(fast reading or None, feedparser's reading or None where feedparser itself fails).
+
+    feedparser raises on some damaged documents (encoding="\xf5tf-8" or "\x00utf-8" in the
+    declaration, KeyError on a broken <link>); the poll reports those as "could not parse".
+    """
+    assert PARSE_DATE is not None
+    fast = feedxml.read(body, content_type, PARSE_DATE)
+    try:
+        slow = fetching.read_feedparser(body, content_type)[0]
+    except Exception:  # see the docstring
+        slow = None
+    return fast, slow
+
+
+# -- a grammar of feeds -----------------------------------------------------------------------
+
+PIECES = ["New York Times", "OpenAI", " ", "  \n\t", "&", "<b>bold</b>", "a < b", "Ã©t", "Ã",
+          "\x85", "\x96\x97", "\x81", "é", "…", "日本", "&amp;", "&b;", "://", "http:////x",
+          "https://news.example/a?x=1&y=2", "https://news.example/a?x=1&amp;y=2",
+          "/relative/path", "tag:news.example,2026:1", "]]", "'\"", "javascript:alert(1)"]
+text = st.lists(st.sampled_from(PIECES), max_size=5).map("".join)
+DATES = ["Mon, 02 Nov 2026 10:11:12 GMT", "Mon, 02 Nov 2026 10:11:12 +0530", "2 Nov 2026 10:11 EST",
+         "2026-11-02T10:11:12Z", "2026-11-02T10:11:12.123+01:00", "2026-11-02", "yesterday", "",
+         "Mon, 31 Feb 2026 10:11:12 GMT", "  2026-11-02T10:11:12Z  "]
+dates = st.sampled_from(DATES)
+
+
+@st.composite
+def content(draw: st.DrawFn, value: str | None = None) -> str:
+    """Text as element content: escaped, or a CDATA section."""
+    value = draw(text) if value is None else value
+    if "]]>" not in value and draw(st.booleans()):
+        return f"<![CDATA[{value}]]>"
+    return escape(value)
+
+
+def el(tag: str, body: str = "", **attrs: str) -> str:
+    names = {k.replace("__", ":").replace("_", "-") if k != "xml_lang" else "xml:lang": v
+             for k, v in attrs.items()}
+    rendered = "".join(f" {k}={quoteattr(v)}" for k, v in names.items())
+    return f"<{tag}{rendered}>{body}</{tag}>"
+
+
+@st.composite
+def rss_child(draw: st.DrawFn, known_only: bool) -> str:
+    kind = draw(st.sampled_from(
+        ["title", "link", "guid", "description", "content:encoded", "pubDate", "dc:date",
+         "author", "dc:creator", "source", "category", "comments", "enclosure",
+         "slash:comments", "wfw:commentRss", "feedburner:origLink", "media:content",
+         "media:thumbnail"]
+        + ([] if known_only else ["media:title", "dc:title", "itunes:author", "atom:link",
+                                  "foo", "Title", "title-markup"])))
+    if kind in ("pubDate", "dc:date"):
+        return el(kind, escape(draw(dates)))
+    if kind == "guid":
+        flag = draw(st.sampled_from([None, "true", "false", "True"]))
+        return el(kind, draw(content()), **({} if flag is None else {"isPermaLink": flag}))
+    if kind == "source":
+        return el(kind, draw(content()), **draw(st.sampled_from([{}, {"url": "https://s.example/"}])))
+    if kind in ("enclosure", "media:content", "media:thumbnail"):
+        return el(kind, draw(st.sampled_from(["", "https://cdn.example/t.jpg"])),
+                  url="https://cdn.example/a.mp3", type="audio/mpeg")
+    if kind == "atom:link":
+        return el(kind, "", href="https://news.example/alt")
+    if kind == "title-markup":
+        return "<title>a <b>b</b></title>"
+    return el(kind, draw(content()))
+
+
+@st.composite
+def atom_link(draw: st.DrawFn) -> str:
+    attrs = {"href": draw(st.sampled_from(["https://news.example/e", "http:////news.example/x",
+                                           "/e/1", "", "https://news.example/a?x=1&y=2"]))}
+    rel = draw(st.sampled_from([None, "alternate", "ALTERNATE", "self", "related", "enclosure"]))
+    kind = draw(st.sampled_from([None, "text/html", "html", "application/atom+xml", "TEXT/HTML"]))
+    if rel:
+        attrs["rel"] = rel
+    if kind:
+        attrs["type"] = kind
+    return el("link", "", **attrs)
+
+
+@st.composite
+def atom_author(draw: st.DrawFn) -> str:
+    parts = draw(st.lists(st.sampled_from(["name", "email", "uri"]), max_size=3, unique=True))
+    if not parts and draw(st.booleans()):
+        return el("author", draw(content()))
+    values = {"name": draw(text), "email": "jane@news.example", "uri": "https://jane.example"}
+    return el("author", "".join(el(p, draw(content(values[p]))) for p in parts))
+
+
+@st.composite
+def atom_child(draw: st.DrawFn, known_only: bool) -> str:
+    kind = draw(st.sampled_from(
+        ["title", "link", "link", "id", "summary", "content", "published", "updated", "author",
+         "category", "rights"]
+        + ([] if known_only else ["source", "contributor", "foo", "title-xhtml"])))
+    if kind in ("published", "updated"):
+        return el(kind, escape(draw(dates)))
+    if kind == "link":
+        return draw(atom_link())
+    if kind == "author":
+        return draw(atom_author())
+    if kind in ("title", "summary", "content"):
+        kind_attr = draw(st.sampled_from([None, "text", "html"]))
+        return el(kind, draw(content()), **({"type": kind_attr} if kind_attr else {}))
+    if kind == "title-xhtml":
+        return '<title type="xhtml"><div xmlns="http://www.w3.org/1999/xhtml">x</div></title>'
+    if kind == "source":
+        return "<source><title>Wire</title></source>"
+    return el(kind, draw(content()))
+
+
+def kind_of(element: str) -> str:
+    tag = element.split(">")[0].split()[0]
+    return {"<dc:creator": "<author"}.get(tag, tag)  # one author, whichever element names it
+
+
+def children(strategy: st.SearchStrategy[str], known_only: bool) -> st.SearchStrategy[list[str]]:
+    if known_only:  # one of each kind: nothing for feedparser to choose between
+        return st.lists(strategy, max_size=8, unique_by=kind_of)
+    return st.lists(strategy, max_size=8)
+
+
+@st.composite
+def rss_doc(draw: st.DrawFn, known_only: bool = False) -> bytes:
+    head = []
+    for tag in draw(st.lists(st.sampled_from(["title", "link", "language", "description",
+                                              "lastBuildDate", "atom:link", "image",
+                                              "textInput", "sy:updatePeriod"]),
+                             max_size=6, unique=True)):
+        if tag == "atom:link":
+            head.append(draw(atom_link()).replace("<link", "<atom:link").replace(
+                "</link>", "</atom:link>"))
+        elif tag == "image":
+            head.append("<image><url>https://news.example/i.png</url><title>Logo</title>"
+                        "<link>https://news.example/</link></image>")
+        elif tag == "textInput":
+            head.append("<textInput><title>Search</title><description>d</description>"
+                        "<name>q</name><link>https://news.example/s</link></textInput>")
+        else:
+            head.append(el(tag, draw(content())))
+    items = [el("item", "".join(draw(children(rss_child(known_only), known_only))))
+             for _ in range(draw(st.integers(1, 3)))]
+    order = draw(st.permutations(head + items))
+    ns = " ".join(f'xmlns:{p}="{u}"' for p, u in NS.items() if f"<{p}:" in "".join(order))
+    if not known_only and draw(st.booleans()):
+        ns += draw(st.sampled_from([' xmlns:x="http://purl.org/rss/1.0/"',
+                                    ' xmlns:dc="http://example.org/not-dc"',
+                                    f' xmlns:itunes="{NS["itunes"]}"']))
+    version = "2.0" if known_only else draw(st.sampled_from(["2.0", "2.0.1", "0.91", None]))
+    lang = draw(st.sampled_from([None, "en", "en_US", ""]))
+    attrs = (f' version="{version}"' if version else "") + (
+        f' xml:lang="{lang}"' if lang is not None else "")
+    decl = draw(st.sampled_from(['<?xml version="1.0" encoding="utf-8"?>',
+                                 '<?xml version="1.0" encoding="UTF-8"?>', '<?xml version="1.0"?>',
+                                 "", '<?xml version="1.0" encoding="iso-8859-1"?>']))
+    if known_only and "iso-8859-1" in decl:
+        decl = ""
+    return (f"{decl}<rss{attrs} {ns}><channel>{''.join(order)}</channel></rss>").encode()
+
+
+@st.composite
+def atom_doc(draw: st.DrawFn, known_only: bool = False) -> bytes:
+    head = []
+    for tag in draw(st.lists(st.sampled_from(["title", "link", "link", "id", "updated",
+                                              "subtitle", "author", "generator"]),
+                             max_size=6, unique=known_only)):
+        if tag == "link":
+            head.append(draw(atom_link()))
+        elif tag == "author":
+            head.append(draw(atom_author()))
+        else:
+            head.append(el(tag, draw(content())))
+    if known_only:
+        head = [h for i, h in enumerate(head) if not h.startswith("<title") or
+                not any(x.startswith("<title") for x in head[:i])]
+    entries = [el("entry", "".join(draw(children(atom_child(known_only), known_only))))
+               for _ in range(draw(st.integers(1, 3)))]
+    order = draw(st.permutations(head + entries))
+    lang = draw(st.sampled_from([None, "en", "ja_JP"]))
+    attrs = f' xml:lang="{lang}"' if lang else ""
+    return (f'<?xml version="1.0" encoding="utf-8"?><feed xmlns="{NS["atom"]}"{attrs}>'
+            f"{''.join(order)}</feed>").encode()
+
+
+TYPES = ["application/rss+xml", "application/atom+xml; charset=utf-8", "text/xml",
+         "text/xml; charset=utf-8", "application/xml", "", "text/html",
+         "text/xml; charset=iso-8859-1"]
+
+
+# -- the properties ---------------------------------------------------------------------------
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.one_of(rss_doc(), atom_doc()), st.sampled_from(TYPES))
+def test_whatever_the_fast_reader_reads_it_reads_as_feedparser_does(body, content_type):
+    fast, slow = both(body, content_type)
+    event("read" if fast is not None else "declined")
+    if fast is not None:
+        assert fast == slow
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.one_of(rss_doc(known_only=True), atom_doc(known_only=True)),
+       st.sampled_from(["application/rss+xml", "application/atom+xml; charset=utf-8",
+                        "text/xml; charset=utf-8", "application/xml", ""]))
+def test_plain_feeds_take_the_fast_path(body, content_type):
+    """Feeds of only the elements it knows, each once: the fast reader reads them all."""
+    fast, slow = both(body, content_type)
+    assert fast is not None, body
+    assert fast == slow
+
+
+# -- examples -----------------------------------------------------------------------------------
+
+ITEM = {"title": "NYT v OpenAI", "link": "https://news.example/1",
+        "description": "ChatGPT &amp; the press", "pubDate": "Mon, 02 Nov 2026 10:00:00 GMT"}
+
+
+def wrap_rss(items: str, extra_ns: str = "", head: str = "<title>Feed</title>") -> bytes:
+    return (f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0" {extra_ns}><channel>'
+            f"{head}{items}</channel></rss>").encode()
+
+
+READ = {
+    "the test server's rss": rss([ITEM, {**ITEM, "link": "https://news.example/2"}]),
+    "the test server's atom": atom([{**ITEM, "summary": "x"}]),
+    "wordpress-style item": wrap_rss(
+        "<item><title>T</title><link>https://blog.example/p</link>"
+        "<dc:creator><![CDATA[Jane]]></dc:creator><pubDate>Mon, 02 Nov 2026 10:00:00 +0000"
+        "</pubDate><category><![CDATA[Law]]></category><guid isPermaLink=\"false\">"
+        "https://blog.example/?p=1</guid><description><![CDATA[short]]></description>"
+        "<content:encoded><![CDATA[<p>long</p>]]></content:encoded>"
+        "<wfw:commentRss>https://blog.example/p/feed</wfw:commentRss>"
+        "<slash:comments>3</slash:comments></item>",
+        f'xmlns:dc="{NS["dc"]}" xmlns:content="{NS["content"]}" xmlns:wfw="{NS["wfw"]}" '
+        f'xmlns:slash="{NS["slash"]}" xmlns:atom="{NS["atom"]}"',
+        '<title>Blog</title><atom:link href="https://blog.example/feed" rel="self" '
+        'type="application/rss+xml"/><link>https://blog.example</link><language>en-US</language>'),
+    "google-news-style item": wrap_rss(
+        "<item><title>OpenAI sued - The Paper</title><link>https://news.google.example/a?oc=5"
+        "</link><guid isPermaLink=\"false\">CBMi</guid><pubDate>Mon, 02 Nov 2026 10:00:00 GMT"
+        "</pubDate><description>&lt;a href=\"x\"&gt;OpenAI&lt;/a&gt;</description>"
+        "<source url=\"https://paper.example\">The Paper</source></item>"),
+    "permalink guid and no link": wrap_rss(
+        "<item><title>T</title><guid>https:////news.example/g</guid></item>"),
+    "content only": wrap_rss(
+        f'<item xmlns:content="{NS["content"]}"><title>T</title><link>https://n.example/c'
+        "</link><content:encoded>full text</content:encoded></item>"),
+    "query read as entities": wrap_rss(
+        "<item><title>T</title><link>https://n.example/a?x=1&amp;amp;y=2&amp;z;=3</link></item>"),
+    "doubly-encoded utf-8 and cp1252": wrap_rss(
+        "<item><title>CafÃ© \u0085 \u0096</title><link>https://n.example/m</link></item>"),
+    "atom id before a self link": (
+        f'<feed xmlns="{NS["atom"]}" xml:lang="ja_JP"><title type="html">A &amp;lt;b&amp;gt;'
+        '</title><link href="https://a.example/"/><entry><id>https://a.example/1</id>'
+        '<link rel="self" href="https://a.example/1.atom"/><title>x</title>'
+        "<content type=\"html\">&lt;p&gt;body&lt;/p&gt;</content><author><name>Jane</name>"
+        "<email>j@a.example</email></author><published>2026-11-02T10:00:00+09:00</published>"
+        "</entry></feed>").encode(),
+}
+
+DECLINED = {
+    "doctype": b'<?xml version="1.0"?><!DOCTYPE rss [<!ENTITY a "b">]>' + wrap_rss(
+        "<item><title>&a;</title><link>https://n.example/</link></item>")[21:],
+    "xml:base": wrap_rss('<item xml:base="https://other.example/"><title>T</title>'
+                         "<link>/a</link></item>"),
+    "itunes author": wrap_rss(
+        "<item><title>T</title><link>https://n.example/</link><itunes:author>A</itunes:author>"
+        "</item>", f'xmlns:itunes="{NS["itunes"]}"'),
+    "media title": wrap_rss(
+        "<item><title>T</title><link>https://n.example/</link><media:title>M</media:title>"
+        "</item>", f'xmlns:media="{NS["media"]}"'),
+    "two titles": wrap_rss("<item><title>A</title><title>B</title>"
+                           "<link>https://n.example/</link></item>"),
+    "markup in a title": wrap_rss("<item><title>a <b>b</b></title>"
+                                  "<link>https://n.example/</link></item>"),
+    "rss 0.91": wrap_rss("<item><title>T</title><link>https://n.example/</link></item>")
+    .replace(b'version="2.0"', b'version="0.91"'),
+    "rss 1.0": (b'<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" '
+                b'xmlns="http://purl.org/rss/1.0/"><channel rdf:about="x"><title>T</title>'
+                b'</channel><item rdf:about="https://n.example/"><title>T</title>'
+                b"<link>https://n.example/</link></item></rdf:RDF>"),
+    "no items": wrap_rss(""),
+    "not well-formed": wrap_rss("<item><title>T</title><link>https://n.example/</link>"),
+}
+
+
+@pytest.mark.parametrize("name", READ)
+def test_common_feeds_take_the_fast_path_and_agree(name):
+    fast, slow = both(READ[name])
+    assert fast is not None
+    assert fast == slow
+
+
+@pytest.mark.parametrize("name", DECLINED)
+def test_what_the_fast_reader_does_not_know_goes_to_feedparser(name):
+    assert both(DECLINED[name])[0] is None
+
+
+@pytest.mark.parametrize("content_type", ["text/html", "text/plain", "text/xml; charset=latin-1",
+                                          "text/xml"])
+def test_a_body_feedparser_would_decode_differently_goes_to_feedparser(content_type):
+    body = wrap_rss("<item><title>Café</title><link>https://n.example/</link></item>")
+    assert both(body, content_type)[0] is None
+
+
+def test_both_paths_give_the_same_parsed_feed(monkeypatch):
+    body = READ["wordpress-style item"]
+    fast = fetching.parse(body, "https://blog.example/feed", "application/rss+xml")
+    monkeypatch.setattr(feedxml, "read", lambda *a: None)
+    slow = fetching.parse(body, "https://blog.example/feed", "application/rss+xml")
+    assert fast == slow
+    assert fast.entries[0].author == "Jane" and fast.entries[0].summary == "short"
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(mutated(list(READ.values())), st.sampled_from(CONTENT_TYPES))
+def test_damaged_feeds_are_read_alike_or_left_to_feedparser(body, content_type):
+    """Bytes flipped, cut, deleted or inserted (see test_properties) in feeds it reads."""
+    fast, slow = both(body, content_type)
+    event("read" if fast is not None else "declined")
+    if fast is not None and slow is not None:
+        assert fast == slow
