@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import threading
 from pathlib import Path
 
+import httpx
 import pytest
 
 from tests.conftest import as_json
@@ -129,6 +131,65 @@ def test_adding_a_page_without_feed_fails_and_changes_nothing(run, seeded, db, s
     assert result.exit_code == 2
     assert "no feed" in result.stderr
     assert db.read_bytes() == before
+
+
+def test_many_feeds_are_parsed_and_matched_in_worker_processes_alike(run, seeded, server):
+    """Ten feeds take the parallel path: the parser processes also match the items."""
+    for i in range(10):
+        server.routes[f"/f{i}"] = Route(rss([
+            {**NYT, "link": f"https://news.example.com/nyt-{i}", "guid": f"nyt-{i}"},
+            {**OTHER, "link": f"https://news.example.com/other-{i}", "guid": f"other-{i}"}]))
+        subscribe(run, server.url(f"/f{i}"))
+    summary = poll_json(run)
+    assert (summary["feeds_ok"], summary["entries_seen"]) == (10, 20)
+    assert summary["articles_new"] == summary["articles_attached"] == 10
+    assert sorted(a["url"] for a in articles(run, "--dispute", "nyt-v-openai")) == sorted(
+        f"https://news.example.com/nyt-{i}" for i in range(10))
+
+
+class WhereDigested:
+    """A digest that says which process ran it and what it saw."""
+
+    def __call__(self, parsed):
+        return os.getpid(), [e.link for e in parsed.entries]
+
+
+class BrokenDigest:
+    def __call__(self, parsed):
+        raise RuntimeError("a bug in the digest")
+
+
+def serve_items(request: httpx.Request) -> httpx.Response:
+    item = {**OTHER, "link": f"https://news.example.com{request.url.path}"}
+    return httpx.Response(200, content=rss([item]),
+                          headers={"content-type": "application/rss+xml"})
+
+
+@pytest.mark.parametrize("feeds", [3, 10])
+def test_the_digest_runs_where_each_feed_was_parsed(feeds):
+    from tracker.fetching import Request, Settings, fetch_all
+
+    results = fetch_all([Request(f"https://feeds.example/{i}") for i in range(feeds)],
+                        Settings(workers=2), transport=httpx.MockTransport(serve_items),
+                        digest=WhereDigested())
+    assert [r.digest[1] for r in results] == [
+        [f"https://news.example.com/{i}"] for i in range(feeds)]
+    pids = {r.digest[0] for r in results}
+    if feeds >= 8:  # enough to start parser processes
+        assert os.getpid() not in pids
+    else:
+        assert pids == {os.getpid()}
+
+
+@pytest.mark.parametrize("feeds", [3, 10])
+def test_a_failing_digest_leaves_its_work_to_the_caller(feeds):
+    from tracker.fetching import Request, Settings, fetch_all
+
+    results = fetch_all([Request(f"https://feeds.example/{i}") for i in range(feeds)],
+                        Settings(workers=2), transport=httpx.MockTransport(serve_items),
+                        digest=BrokenDigest())
+    assert [(r.outcome, r.digest, len(r.parsed.entries)) for r in results] == [
+        ("ok", None, 1)] * feeds
 
 
 def test_304_costs_no_parse_and_no_store_write(run, seeded, db, server, monkeypatch, tmp_path):

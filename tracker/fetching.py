@@ -103,6 +103,7 @@ class Result:
     error: str | None = None
     retry_after: str | None = None
     parsed: Parsed | None = None
+    digest: Any = None  # what fetch_all's `digest` made of `parsed`
 
 
 # -- text helpers ----------------------------------------------------------------------------
@@ -452,28 +453,57 @@ class Fetcher:
             return result, body, resp.headers.get("content-type", "")
 
 
+Digest = Callable[[Parsed], Any]
+_digest: Digest | None = None  # the poll's digest, in each worker process (see _Parsers)
+
+
+def _install(digest: Digest | None) -> None:
+    global _digest
+    _digest = digest
+
+
+def _digested(parsed: Parsed, digest: Digest | None) -> Any:
+    """What `digest` makes of a parsed feed; None lets the caller do that work itself."""
+    if digest is None or parsed.error:
+        return None
+    try:
+        return digest(parsed)
+    except Exception:  # the caller's own work again, in the main process, shows any bug
+        return None
+
+
+def _parse_job(body: bytes, url: str, content_type: str) -> tuple[Parsed, Any]:
+    parsed = parse(body, url, content_type)
+    return parsed, _digested(parsed, _digest)
+
+
 class _Parsers:
     """Parses bodies in worker processes when there may be enough of them, else inline.
 
     The workers start with the first body, so a poll where every feed answers 304 starts
     none and never imports feedparser; it is imported just before they start, so forked
-    workers share it instead of each importing it again.
+    workers share it instead of each importing it again. Each worker also runs the
+    caller's `digest` on what it parsed (a poll matches items to disputes there), so that
+    work shares the second core too; the digest reaches each worker once, at its start.
     """
 
-    def __init__(self, settings: Settings, jobs: int) -> None:
+    def __init__(self, settings: Settings, jobs: int, digest: Digest | None = None) -> None:
         self.workers = min(settings.workers or os.cpu_count() or 1, jobs)
         self.parallel = self.workers >= 2 and jobs >= 8  # else not worth starting processes
+        self.digest = digest
         self.pool: Executor | None = None
 
-    async def parse(self, body: bytes, url: str, content_type: str) -> Parsed:
+    async def parse(self, body: bytes, url: str, content_type: str) -> tuple[Parsed, Any]:
         if not self.parallel:
-            return parse(body, url, content_type)
+            parsed = parse(body, url, content_type)
+            return parsed, _digested(parsed, self.digest)
         if self.pool is None:
             import feedparser  # noqa: F401  # see the class docstring
 
-            self.pool = ProcessPoolExecutor(max_workers=self.workers)
+            self.pool = ProcessPoolExecutor(max_workers=self.workers, initializer=_install,
+                                            initargs=(self.digest,))
         loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self.pool, parse, body, url, content_type)
+        return await loop.run_in_executor(self.pool, _parse_job, body, url, content_type)
 
     def close(self) -> None:
         if self.pool is not None:
@@ -482,17 +512,18 @@ class _Parsers:
 
 async def _fetch_all(requests: Sequence[Request], settings: Settings,
                      transport: httpx.AsyncBaseTransport | None,
-                     on_done: Callable[[Result], None] | None) -> list[Result]:
+                     on_done: Callable[[Result], None] | None,
+                     digest: Digest | None) -> list[Result]:
     fetcher = Fetcher(settings, transport)
     total = asyncio.Semaphore(max(settings.concurrency, 1))
-    parsers = _Parsers(settings, len(requests))
+    parsers = _Parsers(settings, len(requests), digest)
 
     async def one(client: httpx.AsyncClient, req: Request) -> Result:
         async with total:
             result, body, ctype = await fetcher.fetch(client, req)
         if body or result.outcome == "ok":
             try:
-                result.parsed = await parsers.parse(body, req.url, ctype)
+                result.parsed, result.digest = await parsers.parse(body, req.url, ctype)
             except Exception as exc:
                 result.outcome, result.error = "error", f"could not parse: {exc}"[:200]
             if result.parsed and result.parsed.error:
@@ -514,9 +545,14 @@ async def _fetch_all(requests: Sequence[Request], settings: Settings,
 
 def fetch_all(requests: Sequence[Request], settings: Settings, *,
               transport: httpx.AsyncBaseTransport | None = None,
-              on_done: Callable[[Result], None] | None = None) -> list[Result]:
-    """Fetch and parse every feed; one bad feed never stops the others."""
-    return asyncio.run(_fetch_all(requests, settings, transport, on_done))
+              on_done: Callable[[Result], None] | None = None,
+              digest: Digest | None = None) -> list[Result]:
+    """Fetch and parse every feed; one bad feed never stops the others.
+
+    `digest`, a picklable callable, runs on each parsed feed where it was parsed (in a
+    worker process when there are several); its answer is the Result's `digest`.
+    """
+    return asyncio.run(_fetch_all(requests, settings, transport, on_done, digest))
 
 
 def discover(url: str, settings: Settings,

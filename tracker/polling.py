@@ -27,7 +27,7 @@ from tracker.urls import normalise_url, short_id
 if TYPE_CHECKING:  # fetching imports httpx and feedparser: only commands that fetch pay
     import httpx
 
-    from tracker.fetching import Entry, Result
+    from tracker.fetching import Entry, Parsed, Result
     from tracker.matching import Match, Matcher
 
 NEWS_TITLE_MAX = 300
@@ -118,51 +118,79 @@ def poll(db: Path, config: Config, *, only: Sequence[str] = (), lock_timeout: fl
                 on_done(result)
 
         results = fetch_all(requests, Settings.from_config(settings), transport=transport,
-                            on_done=done)
+                            on_done=done, digest=early.digest)
         with open_store(db, write=True, lock_timeout=lock_timeout, reuse=snapshot) as store:
             merge(store, chosen, results, summary, config, early)
     summary.finished = now_iso()
     return summary
 
 
-def _matcher(disputes: Sequence[models.Dispute], config: Config) -> Matcher:
+def _matcher(disputes: Sequence[models.Dispute], terms: Sequence[str]) -> Matcher:
     from tracker.matching import Matcher  # its regexes compile on import: only when matching
 
-    return Matcher(disputes, config.section("match").get("subject_terms", []))
+    return Matcher(disputes, terms)
 
 
 def _signature(disputes: Sequence[models.Dispute]) -> list[tuple[str, str]]:
     return [(d.slug, d.updated) for d in disputes]
 
 
+_compiled: dict[tuple[Any, ...], Matcher] = {}  # per process: a worker compiles once
+
+
+class _Digest:
+    """The matches and canonical URLs of one parsed feed's items.
+
+    fetch_all runs it in the worker process that parsed the feed, so matching shares the
+    second core with parsing instead of queueing behind the main process's downloads.
+    It is pickled once per worker; the matcher compiles there on first use.
+    """
+
+    def __init__(self, disputes: Sequence[models.Dispute], terms: Sequence[str]) -> None:
+        self.disputes, self.terms = list(disputes), list(terms)
+        self.key = (tuple(_signature(disputes)), tuple(terms))
+
+    @property
+    def matcher(self) -> Matcher:
+        if self.key not in _compiled:
+            _compiled.clear()
+            _compiled[self.key] = _matcher(self.disputes, self.terms)
+        return _compiled[self.key]
+
+    def __call__(self, parsed: Parsed) -> tuple[list[list[Match]], list[str | None]]:
+        match = self.matcher.match
+        return ([match(e.title, e.summary) for e in parsed.entries],
+                [_canonical(e.link) for e in parsed.entries])
+
+
 class _EarlyMatches:
     """Matches and canonical URLs worked out while other feeds are still downloading and
-    parsing, so that little is left for the merge, which holds the store's lock.
+    parsing (by the parser processes, see _Digest), so that little is left for the merge,
+    which holds the store's lock.
 
     The matches are used at merge time only if no dispute changed meanwhile.
     """
 
     def __init__(self, disputes: Sequence[models.Dispute], config: Config) -> None:
         self.signature = _signature(disputes)
-        self._disputes, self._config = disputes, config
-        self._matcher: Matcher | None = None  # compiled for the first feed that has items
+        self.digest = _Digest(disputes, config.section("match").get("subject_terms", []))
         self.found: dict[tuple[str, str], list[Match]] = {}
         self.urls: dict[str, str | None] = {}  # item link -> canonical URL; None: invalid
 
     @property
     def matcher(self) -> Matcher:
-        if self._matcher is None:
-            self._matcher = _matcher(self._disputes, self._config)
-        return self._matcher
+        return self.digest.matcher
 
     def add(self, result: Result) -> None:
         if result.parsed is None or result.outcome != "ok":
             return
-        for entry in result.parsed.entries:
-            self.found[(entry.title, entry.summary)] = self.matcher.match(entry.title,
-                                                                          entry.summary)
-            if entry.link not in self.urls:
-                self.urls[entry.link] = _canonical(entry.link)
+        entries = result.parsed.entries
+        if result.digest is None:  # parsed in this process, or the worker's digest failed
+            result.digest = self.digest(result.parsed)
+        matches, urls = result.digest
+        for entry, found, url in zip(entries, matches, urls, strict=True):
+            self.found[(entry.title, entry.summary)] = found
+            self.urls[entry.link] = url
 
 
 def _canonical(link: str) -> str | None:
