@@ -8,6 +8,7 @@ windows-1252 controls, "&amp;" in links, extra slashes after "://", whitespace).
 
 from __future__ import annotations
 
+import warnings
 from xml.sax.saxutils import escape, quoteattr
 
 import pytest
@@ -357,3 +358,21 @@ def test_damaged_feeds_are_read_alike_or_left_to_feedparser(body, content_type):
     event("read" if fast is not None else "declined")
     if fast is not None and slow is not None:
         assert fast == slow
+
+
+def test_without_feedparsers_date_reader_every_feed_takes_the_feedparser_path(monkeypatch):
+    body = READ["google-news-style item"]
+    fast = fetching.parse(body, "https://n.example/feed", "application/rss+xml")
+    monkeypatch.setattr(fetching, "_date_parser", lambda: None)
+    monkeypatch.setattr(feedxml, "read", lambda *a: pytest.fail("the fast reader was used"))
+    assert fetching.parse(body, "https://n.example/feed", "application/rss+xml") == fast
+
+
+def test_the_feedparser_path_raises_no_deprecation_warning():
+    """An unreadable pubDate leaves published_parsed None; feedparser would answer a read
+    of the missing updated_parsed with a DeprecationWarning."""
+    body = DECLINED["two titles"].replace(b"</item>", b"<pubDate>yesterday</pubDate></item>")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        parsed = fetching.parse(body, "https://n.example/feed", "application/rss+xml")
+    assert parsed.entries[0].published is None
