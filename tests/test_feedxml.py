@@ -183,15 +183,22 @@ def rss_doc(draw: st.DrawFn, known_only: bool = False) -> bytes:
     if not known_only and draw(st.booleans()):
         ns += draw(st.sampled_from([' xmlns:x="http://purl.org/rss/1.0/"',
                                     ' xmlns:dc="http://example.org/not-dc"',
-                                    f' xmlns:itunes="{NS["itunes"]}"']))
+                                    f' xmlns:itunes="{NS["itunes"]}"',
+                                    f' xmlns:c="{NS["content"]}"',
+                                    ' base="http://o.example/"']))
     version = "2.0" if known_only else draw(st.sampled_from(["2.0", "2.0.1", "0.91", None]))
     lang = draw(st.sampled_from([None, "en", "en_US", ""]))
     attrs = (f' version="{version}"' if version else "") + (
         f' xml:lang="{lang}"' if lang is not None else "")
     decl = draw(st.sampled_from(['<?xml version="1.0" encoding="utf-8"?>',
                                  '<?xml version="1.0" encoding="UTF-8"?>', '<?xml version="1.0"?>',
-                                 "", '<?xml version="1.0" encoding="iso-8859-1"?>']))
-    if known_only and "iso-8859-1" in decl:
+                                 "", '<?xml version="1.0" encoding="iso-8859-1"?>',
+                                 "<?xml version='1.0' encoding='utf-8' standalone='yes'?>",
+                                 '<?xml version="1.0" encoding = "koi8-r"?>',
+                                 '<?xml version="1.0"\nencoding="koi8-r"?>',
+                                 '<?xml version="1.0" encoding="koi8-r"?><!--encoding="utf-8"?>-->',
+                                 '<?xml-stylesheet href=">"?>']))
+    if known_only and ("koi8" in decl or "iso-8859-1" in decl or "style" in decl):
         decl = ""
     return (f"{decl}<rss{attrs} {ns}><channel>{''.join(order)}</channel></rss>").encode()
 
@@ -318,6 +325,33 @@ DECLINED = {
                 b'</channel><item rdf:about="https://n.example/"><title>T</title>'
                 b"<link>https://n.example/</link></item></rdf:RDF>"),
     "no items": wrap_rss(""),
+    # Divergences a review found in the first version, each now declined:
+    "a known prefix bound to another known namespace": (
+        b'<rss version="2.0" xmlns:dc="http://purl.org/rss/1.0/modules/content/"><channel>'
+        b'<item><creator xmlns="http://purl.org/dc/elements/1.1/">J</creator></item>'
+        b"</channel></rss>"),
+    "content under another prefix": (
+        b'<rss version="2.0" xmlns:content="http://purl.org/dc/elements/1.1/" '
+        b'xmlns:c="http://purl.org/rss/1.0/modules/content/"><channel><item>'
+        b"<c:encoded>X</c:encoded></item></channel></rss>"),
+    "spaces around = in the declaration": (
+        '<?xml version="1.0" encoding = "koi8-r"?><rss version="2.0"><channel><item>'
+        "<title>é</title></item></channel></rss>").encode(),
+    "the declaration over two lines": (
+        b'<?xml version="1.0"\nencoding="iso-8859-1"?><rss version="2.0" xml:lang="\xc3\xa9">'
+        b"<channel><item/></channel></rss>"),
+    "a second encoding= on the first line": (
+        b'<?xml version="1.0" encoding="koi8-r"?><!--encoding="utf-8"?>--><rss version="2.0">'
+        b"<channel><item><title>\xc3\xa9</title></item></channel></rss>"),
+    "a base attribute on an ignored element": (
+        b'<rss version="2.0"><channel><item><category base="http://o.example/"/>'
+        b"<link>/a</link></item></channel></rss>"),
+    "a BASE attribute in atom": (
+        b'<feed xmlns="http://www.w3.org/2005/Atom"><entry><category term="x" '
+        b'BASE="http://o.example/"/><id>e1</id></entry></feed>'),
+    "a stylesheet instruction before the root": (
+        b'<?xml-stylesheet a=">"?><rss version="2.0"><channel><item><guid>a&amp;b</guid>'
+        b"</item></channel></rss>"),
     "not well-formed": wrap_rss("<item><title>T</title><link>https://n.example/</link>"),
 }
 

@@ -6,10 +6,12 @@ common shapes only and gives, for the fields the tracker keeps, exactly the valu
 feedparser gives: the same whitespace stripping, the same repair of doubly-encoded UTF-8
 and of windows-1252 characters, the same choice between <description>,
 <content:encoded> and <summary>, the same links and dates. Anything else (another format,
-an element or namespace not listed below, a DOCTYPE, xml:base, an encoding other than
+an element or namespace not listed below, a namespace under an unusual prefix, a DOCTYPE,
+a base address, an XML declaration feedparser would misread, an encoding other than
 UTF-8, markup inside a title, an element repeated where feedparser would pick one of the
 copies by its own rules) makes it return None, and fetching.parse asks feedparser.
-tests/test_feedxml.py checks that the two agree on generated and mutated feeds.
+tests/test_feedxml.py checks that the two agree on generated and mutated feeds, and
+keeps every divergence found so far as a case that must be declined.
 
 It never imports feedparser; the caller passes the date parser, so dates are read by
 exactly the same code on both paths.
@@ -39,15 +41,27 @@ _FEEDBURNER = "{http://rssnamespace.org/feedburner/ext/1.0}"
 _XML = "{http://www.w3.org/XML/1998/namespace}"
 _LANG = _XML + "lang"
 
-# The namespaces a document may declare. feedparser names each by its address, whatever
-# prefix the document gives it, so none can pass for another; any other declaration
-# (RSS 1.0's, which changes the version, or an unknown one whose prefix feedparser would
-# take at face value) sends the feed to feedparser.
-_NAMESPACES = {u[1:-1] for u in (_A, _DC, _CONTENT, _MEDIA, _SY, _SLASH, _WFW, _FEEDBURNER)}
-_DECLARATION = re.compile(rb"""xmlns(?::[^\s=]*)?\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+# The namespaces a document may declare, each under its usual prefix only. feedparser maps
+# a namespace's address to its own prefix, but then looks that prefix up again among the
+# document's prefixes, so a document that binds "dc" to another known namespace sends
+# dc:creator elsewhere. Any other declaration (RSS 1.0's, which changes the version, or an
+# unknown namespace, whose prefix feedparser takes at face value) goes to feedparser.
+_PREFIXES = {"atom": _A, "dc": _DC, "content": _CONTENT, "media": _MEDIA, "sy": _SY,
+             "slash": _SLASH, "wfw": _WFW, "feedburner": _FEEDBURNER}
+_BINDINGS = {(prefix.encode(), uri[1:-1].encode()) for prefix, uri in _PREFIXES.items()}
+_BINDINGS.add((b"", ATOM.encode()))  # the default namespace: Atom's only
+_DECLARATION = re.compile(rb"""xmlns(?::([^\s=]*))?\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 # Only comments and CDATA may start with "<!": a DOCTYPE brings entities and DTDs.
 _DECLARATION_MARKUP = re.compile(rb"<!(?!--|\[CDATA\[)")
-_XML_ENCODING = re.compile(rb"""^<\?.*encoding=['"](.*?)['"].*\?>""")  # as feedparser reads it
+# A base address, as xml:base or as a plain (or other-prefixed) "base" attribute, which
+# feedparser also honours; any case, as feedparser lower-cases attribute names.
+_BASE = re.compile(rb"""[\s'":]base\s*=""", re.IGNORECASE)
+# The XML declaration as the XML spec has it, version 1.0 only...
+_XML_DECL = re.compile(rb"""<\?xml\s+version\s*=\s*(["'])1\.0\1"""
+                       rb"""(?:\s+encoding\s*=\s*(["'])([A-Za-z][A-Za-z0-9._-]*)\2)?"""
+                       rb"""(?:\s+standalone\s*=\s*(["'])(?:yes|no)\4)?\s*\?>""")
+# ... and as feedparser reads it (its encodings.RE_XML_PI_ENCODING): the two must agree.
+_XML_ENCODING = re.compile(rb"""^<\?.*encoding=['"](.*?)['"].*\?>""")
 _URI_FIXER = re.compile("^([A-Za-z][A-Za-z0-9+-.]*://)(/*)(.*?)")
 _ENTITY_IN_LINK = re.compile("&([A-Za-z0-9_]+);")
 _HTML_TYPES = {"text/html", "application/xhtml+xml"}
@@ -417,6 +431,13 @@ def _decodes_as_feedparser(body: bytes, content_type: str) -> bool:
         or (mime.startswith(("application/", "text/")) and mime.endswith("+xml"))
     ):
         return False  # feedparser flags a non-XML media type
+    if body.startswith(b"<?xml"):
+        strict = _XML_DECL.match(body)
+        if strict is None:
+            return False  # "<?xml-stylesheet ...>", a line break or spaces feedparser misreads
+        loose = _XML_ENCODING.match(body)
+        if (loose.group(1) if loose else None) != strict.group(3):
+            return False  # e.g. another encoding="..." later on the first line
     declared = _XML_ENCODING.match(body)
     xml_encoding = _codec(declared.group(1).decode("latin-1")) if declared else "utf-8"
     if body.isascii():
@@ -433,13 +454,13 @@ def read(body: bytes, content_type: str, parse_date: Callable[[str], Any]) -> Fe
     """The feed in `body` as feedparser would read it, or None when unsure (see above)."""
     if body.startswith((b"\xef\xbb\xbf", b"\xfe\xff", b"\xff\xfe")) or b"\x00" in body[:4]:
         return None  # byte-order marks and UTF-16/32: feedparser's own detection
-    if not _decodes_as_feedparser(body, content_type) or b"xml:base" in body:
+    if not _decodes_as_feedparser(body, content_type):
         return None
-    if _DECLARATION_MARKUP.search(body):
+    if _BASE.search(body) or _DECLARATION_MARKUP.search(body):
         return None
     for match in _DECLARATION.finditer(body):
-        uri = match.group(1) if match.group(1) is not None else match.group(2)
-        if uri.decode("latin-1") not in _NAMESPACES:
+        prefix, double, single = match.groups()
+        if (prefix or b"", double if double is not None else single) not in _BINDINGS:
             return None
     from xml.etree.ElementTree import ParseError, XMLParser  # 8 ms: only when parsing
 
