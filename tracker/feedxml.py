@@ -160,8 +160,7 @@ def _atom_link(el: Element) -> str | None:
 class _Entry:
     """Collects one <item> or <entry> in document order, with feedparser's precedence."""
 
-    def __init__(self, parse_date: Callable[[str], Any]) -> None:
-        self.parse_date = parse_date
+    def __init__(self) -> None:
         self.item = Item()
         self.seen: set[str] = set()
         self.summary: str | None = None
@@ -173,6 +172,12 @@ class _Entry:
         if key in self.seen:
             raise _Unsure  # feedparser picks among copies by depth and order
         self.seen.add(key)
+
+    def text(self, el: Element, allowed: frozenset[str] = _NONE, key: str = "") -> str:
+        """The text of a child that may appear once (as `key`, else its tag)."""
+        self.once(key or el.tag)
+        _attrs(el, allowed)
+        return _text(el)
 
     def guid(self, value: str, is_link: bool) -> None:
         if is_link:
@@ -189,45 +194,27 @@ class _Entry:
 
 
 def _rss_item(el: Element, parse_date: Callable[[str], Any]) -> Item:
-    e = _Entry(parse_date)
+    e = _Entry()
     for child in el:
         tag = child.tag
         if tag == "title":
-            e.once(tag)
-            _attrs(child, _NONE)
-            e.item.title = _text(child)
+            e.item.title = e.text(child)
         elif tag == "link":
-            e.once(tag)
-            _attrs(child, _NONE)
-            e.item.link = _entities(_uri(_text(child)).replace("&amp;", "&"))
+            e.item.link = _entities(_uri(e.text(child)).replace("&amp;", "&"))
         elif tag == "guid":
-            e.once(tag)
-            attrs = _attrs(child, _GUID)
-            e.guid(_text(child), attrs.get("isPermaLink", "true") == "true")
+            e.guid(e.text(child, _GUID), child.get("isPermaLink", "true") == "true")
         elif tag == "description":
-            e.once(tag)
-            _attrs(child, _NONE)
-            e.summary = _text(child)
+            e.summary = e.text(child)
         elif tag == _CONTENT + "encoded":
-            e.once(tag)
-            _attrs(child, _NONE)
-            e.content = _text(child)
+            e.content = e.text(child)
         elif tag == "pubDate":
-            e.once(tag)
-            _attrs(child, _NONE)
-            e.published = parse_date(_text(child))
+            e.published = parse_date(e.text(child))
         elif tag == _DC + "date":
-            e.once(tag)
-            _attrs(child, _NONE)
-            e.updated = parse_date(_text(child))
+            e.updated = parse_date(e.text(child))
         elif tag in ("author", _DC + "creator"):
-            e.once("author")
-            _attrs(child, _NONE)
-            e.item.author = _text(child)
+            e.item.author = e.text(child, key="author")
         elif tag == "source":
-            e.once(tag)
-            _attrs(child, _SOURCE)
-            e.item.source = _text(child)
+            e.item.source = e.text(child, _SOURCE)
         elif tag in _RSS_ITEM_IGNORED:
             _leaf(child)
         else:
@@ -236,7 +223,7 @@ def _rss_item(el: Element, parse_date: Callable[[str], Any]) -> Item:
 
 
 def _atom_entry(el: Element, parse_date: Callable[[str], Any]) -> Item:
-    e = _Entry(parse_date)
+    e = _Entry()
     for child in el:
         tag = child.tag
         if tag == _A + "title":
@@ -247,9 +234,7 @@ def _atom_entry(el: Element, parse_date: Callable[[str], Any]) -> Item:
             if href is not None:
                 e.item.link = href
         elif tag == _A + "id":
-            e.once(tag)
-            _attrs(child, _NONE)
-            e.guid(_text(child), True)
+            e.guid(e.text(child), True)
         elif tag == _A + "summary":
             e.once(tag)
             e.summary = _typed_text(child)
@@ -257,13 +242,9 @@ def _atom_entry(el: Element, parse_date: Callable[[str], Any]) -> Item:
             e.once(tag)
             e.content = _typed_text(child)
         elif tag == _A + "published":
-            e.once(tag)
-            _attrs(child, _NONE)
-            e.published = parse_date(_text(child))
+            e.published = parse_date(e.text(child))
         elif tag == _A + "updated":
-            e.once(tag)
-            _attrs(child, _NONE)
-            e.updated = parse_date(_text(child))
+            e.updated = parse_date(e.text(child))
         elif tag == _A + "author":
             e.once(tag)
             e.item.author = _atom_author(child)
