@@ -65,6 +65,8 @@ _XML_ENCODING = re.compile(rb"""^<\?.*encoding=['"](.*?)['"].*\?>""")
 _URI_FIXER = re.compile("^([A-Za-z][A-Za-z0-9+-.]*://)(/*)(.*?)")
 _ENTITY_IN_LINK = re.compile("&([A-Za-z0-9_]+);")
 _HTML_TYPES = {"text/html", "application/xhtml+xml"}
+_SHORT_TYPES = {"text": "text/plain", "plain": "text/plain", "html": "text/html",
+                "xhtml": "application/xhtml+xml"}  # feedparser's map_content_type
 _TEXT_TYPES = {None, "text", "html"}  # Atom text constructs read as a string
 # feedparser maps C1 controls to the windows-1252 characters they usually stand for.
 _CP1252 = {c: bytes([c]).decode("cp1252") for c in range(128, 160)
@@ -150,8 +152,7 @@ def _atom_link(el: Element) -> str | None:
     _leaf(el)
     rel = attrs.get("rel", "alternate").lower()
     kind = attrs.get("type", "application/atom+xml" if rel == "self" else "text/html").lower()
-    kind = {"text": "text/plain", "plain": "text/plain", "html": "text/html",
-            "xhtml": "application/xhtml+xml"}.get(kind, kind)
+    kind = _SHORT_TYPES.get(kind, kind)
     if rel == "alternate" and kind in _HTML_TYPES:
         return _uri(attrs["href"])
     return None
@@ -412,14 +413,13 @@ def _decodes_as_feedparser(body: bytes, content_type: str) -> bool:
         or (mime.startswith(("application/", "text/")) and mime.endswith("+xml"))
     ):
         return False  # feedparser flags a non-XML media type
+    declared = _XML_ENCODING.match(body)  # any leading "<?...?>", as feedparser reads it
     if body.startswith(b"<?xml"):
         strict = _XML_DECL.match(body)
         if strict is None:
             return False  # "<?xml-stylesheet ...>", a line break or spaces feedparser misreads
-        loose = _XML_ENCODING.match(body)
-        if (loose.group(1) if loose else None) != strict.group(3):
+        if (declared.group(1) if declared else None) != strict.group(3):
             return False  # e.g. another encoding="..." later on the first line
-    declared = _XML_ENCODING.match(body)
     xml_encoding = _codec(declared.group(1).decode("latin-1")) if declared else "utf-8"
     if body.isascii():
         return xml_encoding in _ASCII_SUPERSETS and (
