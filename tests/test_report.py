@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import os
 import re
 from datetime import date
@@ -185,13 +186,50 @@ def test_html_report_structure(run: Run, covered: Path, tmp_path: Path) -> None:
     assert "unconfirmed" in visible and "demand-sent" in visible
 
 
-def test_html_report_without_coverage_has_no_chart(run: Run, seeded: Path) -> None:
+def test_html_report_without_coverage_still_marks_the_events(run: Run, seeded: Path) -> None:
     text = run("report", "nyt-v-openai", "--format", "html").stdout
     page = parse(text)
-    assert "svg" not in page.tags
+    assert page.tags.count("svg") == 1 and "rect" not in page.tags  # no bars: no coverage
     assert "1:23-cv-11195-SHS" in text and "No articles linked yet." in text
     assert "https://www.courtlistener.com/docket/68117049/" in [
         link["href"] for link in page.links]
+
+
+def _chart_weeks(text: str) -> tuple[int, list[str]]:
+    """The number of weeks a report's chart spans (from its caption) and its markers."""
+    m = re.search(r"empty weeks shown\), (\S+) to (\S+):", text)
+    assert m, text
+    days = (date.fromisoformat(m[2]) - date.fromisoformat(m[1])).days + 1
+    return days // 7, re.findall(r'font-weight="600">([\d,]+)</text>', text)
+
+
+def test_report_chart_window_reaches_back_to_the_first_event(covered: Path) -> None:
+    """A young dispute's chart starts at its first event, with the empty weeks between,
+    however late the report is made; every event gets its numbered marker."""
+    d, articles = load(covered, "coda-v-openai")
+    text = reports.html_report(d, articles, as_of="2026-12-01")
+    weeks, markers = _chart_weeks(text)
+    assert weeks == 62  # the week of 2025-09-29 to the week of 2026-11-30
+    assert markers == ["1,2", "3", "4"]  # Sora 2 and the request (one week), letter, reply
+    # a fixed window, and the caption counts what falls before it
+    text = reports.html_report(d, articles, as_of="2026-12-01", weeks=26)
+    assert _chart_weeks(text) == (26, [])
+    assert "Before this window: 4 events and 3 articles." in text
+    # never fewer than 26 weeks, even for a dispute that began last week
+    fresh = Dispute(slug="x", title="X", events=[Event(date="2026-11-30", text="filed",
+                                                        status="filed")])
+    assert _chart_weeks(reports.html_report(fresh, [], as_of="2026-12-01")) == (26, ["1"])
+
+
+def test_month_labels_never_crowd() -> None:
+    from tracker.charts import month_labels
+
+    for weeks in (8, 26, 62, 156):
+        step = 682 / weeks
+        labels = month_labels(date(2025, 9, 29), weeks, step)
+        xs = [i * step for i, _ in labels]
+        assert all(b - a >= 46 for a, b in itertools.pairwise(xs)), (weeks, labels)
+        assert len(labels) >= 2 and any(ch.isdigit() for ch in labels[0][1])  # a year first
 
 
 def test_report_unknown_dispute(run: Run, seeded: Path) -> None:

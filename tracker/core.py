@@ -658,6 +658,19 @@ def coverage(store: Store, slug: str, limit: int | None = None) -> list[Article]
     return list_articles(store, dispute=slug, limit=limit)
 
 
+def coverage_of(store: Store, flt: DisputeFilter | None = None
+                ) -> tuple[list[Dispute], dict[str, list[Article]]]:
+    """The disputes a filter accepts and the articles linked to each, in one pass over
+    the articles (for the overview and the site)."""
+    disputes = list_disputes(store, flt)
+    wanted: dict[str, list[Article]] = {d.slug: [] for d in disputes}
+    for a in store.articles():
+        for slug in a.disputes():
+            if slug in wanted:
+                wanted[slug].append(a)
+    return disputes, wanted
+
+
 # -- the store itself ---------------------------------------------------------------------
 
 

@@ -24,7 +24,8 @@ from tracker.text import inert
 from tracker.urls import check_url
 
 MAX_WEEKS = 520
-REPORT_WEEKS = 52  # the HTML chart shows at most the last year of coverage
+DEFAULT_WEEKS = 26  # the window of every chart and of `tracker timeline`
+REPORT_MAX_WEEKS = 156  # a case report's chart reaches back at most three years
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|~#])")
 _MD_LINE_START = re.compile(r"^(\s*)([-+=]|\d+[.)])", re.MULTILINE)
@@ -104,7 +105,8 @@ def week_of(day: date) -> date:
     return day - timedelta(days=day.weekday())
 
 
-def weekly(d: Dispute, articles: Sequence[Article], *, until: date, weeks: int) -> list[Week]:
+def weekly(d: Dispute | None, articles: Sequence[Article], *, until: date, weeks: int
+           ) -> list[Week]:
     """The `weeks` weeks ending with the one holding `until`, oldest first.
 
     A date known only to the month (2025-10) counts in the week of its first day.
@@ -118,23 +120,37 @@ def weekly(d: Dispute, articles: Sequence[Article], *, until: date, weeks: int) 
         day = day_of(article_date(a))
         if day and week_of(day) in by_start:
             by_start[week_of(day)].articles.append(a)
-    for e in d.timeline():
+    for e in d.timeline() if d else []:
         day = day_of(e.date)
         if day and week_of(day) in by_start:
             by_start[week_of(day)].events.append(e)
     return out
 
 
-def report_weeks(d: Dispute, articles: Sequence[Article], as_of: date) -> list[Week]:
-    """The weeks the HTML chart shows: from the first article to the last article or
-    event (not after `as_of`), at most the last REPORT_WEEKS of them."""
-    days = [day for a in articles if (day := day_of(article_date(a)))]
-    if not days:
-        return []
-    events = [day for e in d.events if (day := day_of(e.date))]
-    end = min(max(days + events), as_of)
-    span = (week_of(end) - week_of(min(days))).days // 7 + 1
-    return weekly(d, articles, until=end, weeks=max(1, min(span, REPORT_WEEKS)))
+def window(d: Dispute | None, articles: Sequence[Article], as_of: date,
+           weeks: int | None = None) -> list[Week]:
+    """The weeks a chart shows, ending with the week of `as_of`, empty weeks included.
+
+    `weeks` fixes the window's length. Without it the window reaches back to the
+    dispute's first dated event or article (so every event of a young dispute is
+    marked), never less than DEFAULT_WEEKS nor more than REPORT_MAX_WEEKS.
+    """
+    if weeks is None:
+        days = [day for e in (d.events if d else []) if (day := day_of(e.date))]
+        days += [day for a in articles if (day := day_of(article_date(a)))]
+        first = min((day for day in days if day <= as_of), default=as_of)
+        span = (week_of(as_of) - week_of(first)).days // 7 + 1
+        weeks = min(max(span, DEFAULT_WEEKS), REPORT_MAX_WEEKS)
+    return weekly(d, articles, until=as_of, weeks=weeks)
+
+
+def outside(d: Dispute, articles: Sequence[Article], weeks: Sequence[Week]
+            ) -> tuple[int, int]:
+    """How many of the dispute's (events, articles) are dated before the window."""
+    start = weeks[0].start
+    early_events = sum(1 for e in d.events if (day := day_of(e.date)) and day < start)
+    early_articles = sum(1 for a in articles if (day := day_of(article_date(a))) and day < start)
+    return early_events, early_articles
 
 
 _EIGHTHS = " ▏▎▍▌▋▊▉"
@@ -411,78 +427,35 @@ def _coverage_html(articles: Sequence[Article]) -> str:
     return f'<table class="coverage">{"".join(rows)}</table>'
 
 
-def svg_chart(weeks: Sequence[Week], numbers: dict[int, int]) -> str:
-    """Articles per week as an inline SVG bar chart; timeline events as numbered markers
-    (`numbers` maps id(event) to its number in the timeline)."""
-    width, height, left, top, bottom = 720, 190, 30, 26, 30
-    plot_w, plot_h = width - left - 6, height - top - bottom
-    peak = max((w.count for w in weeks), default=0)
-    ceiling = max(peak, 1)
-    step = plot_w / max(len(weeks), 1)
-    base = top + plot_h
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
-             'role="img" aria-labelledby="chart-title" font-family="inherit" font-size="11">',
-             f'<title id="chart-title">Articles per week ({peak} at most)</title>']
-    for value in sorted({0, (ceiling + 1) // 2, ceiling}):
-        y = base - value / ceiling * plot_h
-        parts.append(f'<line x1="{left}" x2="{width - 6}" y1="{y:.1f}" y2="{y:.1f}" '
-                     f'stroke="{"#9aa0a6" if value == 0 else "#e3e5e8"}" stroke-width="1"/>'
-                     f'<text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end" '
-                     f'fill="#5d6166">{value}</text>')
-    month = None
-    for i, w in enumerate(weeks):
-        x = left + i * step
-        if w.count:
-            bar_h = w.count / ceiling * plot_h
-            parts.append(f'<rect x="{x + step * 0.14:.1f}" y="{base - bar_h:.1f}" '
-                         f'width="{step * 0.72:.1f}" height="{bar_h:.1f}" fill="#1d4e89">'
-                         f"<title>Week of {w.start.isoformat()}: {_count(w.count)}</title>"
-                         "</rect>")
-        label_day = w.start if i == 0 else _first_of_month(w)
-        if label_day and (label_day.month, label_day.year) != month:
-            month = (label_day.month, label_day.year)
-            text = label_day.strftime("%b" if label_day.month != 1 and i else "%b %Y")
-            parts.append(f'<line x1="{x:.1f}" x2="{x:.1f}" y1="{base}" y2="{base + 4}" '
-                         f'stroke="#9aa0a6"/><text x="{x:.1f}" y="{base + 16}" '
-                         f'fill="#5d6166">{text}</text>')
-        if w.events:
-            parts.append(_marker(x + step / 2, top - 12, w.events, numbers))
-    parts.append("</svg>")
-    return "".join(parts)
+def _chart_html(d: Dispute, articles: Sequence[Article], as_of: date,
+                weeks: int | None = None) -> str:
+    from tracker.charts import coverage_chart
 
-
-def _first_of_month(week: Week) -> date | None:
-    """The 1st of a month when it falls in `week` (where the chart labels a new month)."""
-    days = (week.start + timedelta(days=k) for k in range(7))
-    return next((day for day in days if day.day == 1), None)
-
-
-def _marker(x: float, y: float, events: Sequence[Event], numbers: dict[int, int]) -> str:
-    status = any(e.status for e in events)
-    label = ",".join(str(numbers.get(id(e), "")) for e in events)
-    tip = " | ".join(f"{e.date}: {e.text}" for e in events)
-    colour = "#1d4e89" if status else "#8a8f96"
-    return (f'<g><title>{h(tip)}</title>'
-            f'<path d="M{x:.1f} {y - 5:.1f} l5 5 l-5 5 l-5 -5 z" fill="{colour}"/>'
-            f'<text x="{x + 7:.1f}" y="{y + 4:.1f}" fill="{colour}" font-size="10">'
-            f"{h(label)}</text></g>")
-
-
-def _chart_html(d: Dispute, articles: Sequence[Article], as_of: date) -> str:
-    weeks = report_weeks(d, articles, as_of)
-    if not weeks:
-        return ""
+    shown = window(d, articles, as_of, weeks)
     numbers = {id(e): n for n, e in enumerate(d.timeline(), 1)}
-    shown = sum(w.count for w in weeks)
-    caption = (f"Articles per week (weeks starting Monday), {weeks[0].start.isoformat()} to "
-               f"{(weeks[-1].start + timedelta(days=6)).isoformat()}: {_count(shown)}. "
-               "Diamonds mark timeline events by number; dark ones changed the status.")
-    return (f"<h2>Coverage over time</h2><figure>{svg_chart(weeks, numbers)}"
+    count = sum(w.count for w in shown)
+    marked = sum(len(w.events) for w in shown)
+    caption = (f"Articles per week (weeks start on Monday; empty weeks shown), "
+               f"{shown[0].start.isoformat()} to "
+               f"{(shown[-1].start + timedelta(days=6)).isoformat()}: {_count(count)}"
+               + (f" and {marked} timeline event{'s' * (marked != 1)}" if marked else "")
+               + ". Diamonds mark the events by their number in the timeline; dark ones "
+               "changed the status.")
+    early_events, early_articles = outside(d, articles, shown)
+    if early_events or early_articles:
+        caption += (f" Before this window: {early_events} event"
+                    f"{'s' * (early_events != 1)} and {_count(early_articles)}.")
+    return (f"<h2>Coverage over time</h2><figure>{coverage_chart(shown, numbers)}"
             f"<figcaption>{h(caption)}</figcaption></figure>")
 
 
-def html_report(d: Dispute, articles: Sequence[Article], *, as_of: str) -> str:
-    """The case summary as one self-contained HTML page (no scripts, no external files)."""
+def html_report(d: Dispute, articles: Sequence[Article], *, as_of: str,
+                weeks: int | None = None, nav: str = "") -> str:
+    """The case summary as one self-contained HTML page (no scripts, no external files).
+
+    `weeks` fixes the chart's window (see `window`); `nav` is trusted markup put above
+    the header (the site's way back to its index and to the dispute's feed).
+    """
     when = day_of(as_of) or date.today()
     facts = []
     for label, values in (("Claims", d.claims), ("At issue", d.works)):
@@ -507,7 +480,7 @@ def html_report(d: Dispute, articles: Sequence[Article], *, as_of: str) -> str:
 </head>
 <body>
 <main>
-<header>
+{nav}<header>
 <p class="kicker">Case summary · {h(kind_label(d))} · as of {h(as_of)}</p>
 <h1>{h(d.title)}</h1>
 <p class="meta"><span class="status">{h(d.status)}</span>{h(STATUSES.get(d.status, ""))}{started}
@@ -521,7 +494,7 @@ def html_report(d: Dispute, articles: Sequence[Article], *, as_of: str) -> str:
 {_forums_html(d)}
 <h2>Timeline</h2>
 {_timeline_html(d.timeline())}
-{_chart_html(d, articles, when)}
+{_chart_html(d, articles, when, weeks)}
 <h2>Coverage ({_count(len(articles))}, newest first)</h2>
 {_coverage_html(articles)}
 {f"<h2>Notes</h2>{notes}" if notes else ""}

@@ -3,6 +3,7 @@ and a dispute as a case summary or a weekly coverage chart."""
 
 import enum
 import sys
+from datetime import timedelta
 from pathlib import Path
 from typing import Annotated
 
@@ -11,7 +12,7 @@ from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 
-from tracker import core, exchange
+from tracker import core, exchange, overview
 from tracker import report as reports
 from tracker.cli import app, env, output
 from tracker.cli.render import STATUS_STYLE
@@ -33,7 +34,8 @@ class ReportFormat(str, enum.Enum):
     html = "html"
 
 
-Slug = Annotated[str, typer.Argument(help="The dispute's slug, e.g. nyt-v-openai.")]
+OptSlug = Annotated[str | None, typer.Argument(help="The dispute's slug, e.g. nyt-v-openai.",
+                                               show_default=False)]
 OutFile = Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file "
                                               "(atomically) instead of stdout.")]
 
@@ -98,40 +100,118 @@ def import_(
         output.warn(warning)
 
 
+Filter = Annotated[str | None, typer.Option(help="With --all: only disputes with this "
+                                          "value (as in `dispute list`).")]
+WeeksOpt = Annotated[int | None, typer.Option(help=f"Weeks the charts show, ending this week "
+                                              f"(default: {reports.DEFAULT_WEEKS}).")]
+AllOpt = Annotated[bool, typer.Option("--all", help="Every dispute (or those the filters "
+                                      "pick) instead of one.")]
+
+
+def _one_or_all(slug: str | None, all_: bool) -> None:
+    if bool(slug) == all_:
+        raise InputError("give a dispute's slug or --all", hint="e.g. 'tracker report --all'")
+
+
 @app.command()
 def report(
-    slug: Slug,
+    slug: OptSlug = None,
+    all_: AllOpt = False,
     fmt: Annotated[ReportFormat, typer.Option("--format", help="md (Markdown) or html (one "
                    "self-contained page).")] = ReportFormat.md,
     out: OutFile = None,
+    weeks: WeeksOpt = None,
+    tag: Filter = None, status: Filter = None, kind: Filter = None, jurisdiction: Filter = None,
 ) -> None:
-    """A case summary to send, e.g. `tracker report nyt-v-openai --format html -o nyt.html`."""
+    """A case summary to send, e.g. `tracker report nyt-v-openai --format html -o nyt.html`;
+    `tracker report --all` is the overview of every dispute."""
+    _one_or_all(slug, all_)
+    today = now().date()
     with env().read() as store:
-        d = core.get_dispute(store, slug)
-        coverage = core.coverage(store, slug)
-    today = now().date().isoformat()
-    make = reports.markdown if fmt is ReportFormat.md else reports.html_report
-    _deliver(make(d, coverage, as_of=today).encode("utf-8"), out, f"the {fmt.value} report")
+        if all_:
+            flt = core.DisputeFilter(status=status, tag=tag, jurisdiction=jurisdiction, kind=kind)
+            disputes, coverage = core.coverage_of(store, flt)
+        else:
+            d = core.get_dispute(store, str(slug))
+            found = core.coverage(store, d.slug)
+    if all_:
+        ov = overview.build(disputes, coverage, as_of=today,
+                            weeks=weeks or reports.DEFAULT_WEEKS)
+        text = overview.markdown(ov) if fmt is ReportFormat.md else overview.html_page(ov)
+        what = f"the {fmt.value} overview"
+    elif fmt is ReportFormat.md:
+        text, what = reports.markdown(d, found, as_of=today.isoformat()), "the md report"
+    else:
+        text = reports.html_report(d, found, as_of=today.isoformat(), weeks=weeks)
+        what = "the html report"
+    _deliver(text.encode("utf-8"), out, what)
 
 
 @app.command()
 def timeline(
-    slug: Slug,
-    weeks: Annotated[int, typer.Option(help="How many weeks to show.")] = 12,
+    slug: OptSlug = None,
+    all_: AllOpt = False,
+    weeks: Annotated[int, typer.Option(help="How many weeks to show.")] = reports.DEFAULT_WEEKS,
     until: Annotated[str | None, typer.Option(help="Last week shown (default: this week).")]
     = None,
+    tag: Filter = None, status: Filter = None, kind: Filter = None, jurisdiction: Filter = None,
     json_: output.JsonOpt = False,
 ) -> None:
-    """Articles per week beside the events, e.g. `tracker timeline nyt-v-openai --weeks 26`."""
+    """Articles per week beside the events, e.g. `tracker timeline nyt-v-openai --weeks 26`;
+    `--all`: one row per dispute."""
+    _one_or_all(slug, all_)
+    end = reports.day_of(check_date(until)) if until else now().date()
+    assert end is not None  # check_date accepted it
     with env().read() as store:
-        d = core.get_dispute(store, slug)
-        coverage = core.coverage(store, slug)
-    end = reports.day_of(check_date(until)) if until else None
-    chart = reports.weekly(d, coverage, until=end or now().date(), weeks=weeks)
+        if all_:
+            flt = core.DisputeFilter(status=status, tag=tag, jurisdiction=jurisdiction, kind=kind)
+            disputes, coverage = core.coverage_of(store, flt)
+        else:
+            d = core.get_dispute(store, str(slug))
+            found = core.coverage(store, d.slug)
+    if all_:
+        ov = overview.build(disputes, coverage, as_of=end, weeks=weeks)
+        if json_:
+            output.write_json({"weeks": [w.to_dict() for w in ov.total], "disputes": {
+                e.dispute.slug: [w.to_dict() for w in e.weeks] for e in ov.entries}})
+            return
+        output.console().print(_all_chart(ov))
+        return
+    chart = reports.weekly(d, found, until=end, weeks=weeks)
     if json_:
         output.write_json([w.to_dict() for w in chart])
         return
-    output.console().print(_chart(d, chart, coverage, output.console().width))
+    output.console().print(_chart(d, chart, found, output.console().width))
+
+
+def _all_chart(ov: overview.Overview) -> Group:
+    """The terminal overview: per dispute, one character per week and the events under it."""
+    first, last = ov.total[0].start, ov.total[-1].start + timedelta(days=6)
+    peak = max((w.count for e in ov.entries for w in e.weeks), default=0)
+    width = max((len(e.dispute.slug) for e in ov.entries), default=4) + 2
+    head = Text.assemble(("Coverage per week, all disputes", "bold"), (
+        f"\n{ov.weeks} weeks, {first} to {last}, one column per week; bars on one scale "
+        f"({peak} at most), · none; ◆ status change, ◇ other event", "dim"))
+    lines = [Text(" " * width + overview.month_ruler(ov.total), style="dim")]
+    for e in ov.entries:
+        row = Text(f"{e.dispute.slug:<{width}}", style="bold")
+        row.append(overview.spark(e.weeks, peak), style="cyan")
+        row.append(f"  {sum(w.count for w in e.weeks):>3}  ")
+        row.append_text(_status_text(e.dispute.status))
+        lines.append(row)
+        if any(w.events for w in e.weeks):
+            lines.append(Text(" " * width + overview.marks(e.weeks).rstrip(), style="bold"))
+    row = Text(f"{'all':<{width}}", style="dim")
+    row.append(overview.spark(ov.total, max((w.count for w in ov.total), default=0)),
+               style="dim")
+    row.append(f"  {sum(w.count for w in ov.total):>3}")
+    if not ov.entries:
+        lines.append(Text("no disputes match", style="dim"))
+    return Group(head, Text(""), *lines, row)
+
+
+def _status_text(status: str) -> Text:
+    return Text(f" {status} ", style=f"reverse {STATUS_STYLE.get(status, '')}".strip())
 
 
 def _event_text(e: Event) -> Text:
