@@ -61,7 +61,8 @@ def test_a_command_loads_only_its_own_module(tmp_path):
     env = {"TRACKER_DB": str(tmp_path / "db.json"), "XDG_CONFIG_HOME": str(tmp_path)}
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env,
                        check=False)
-    assert r.stderr.strip().splitlines()[-1] == "['tracker.cli.output', 'tracker.cli.store_cmds']"
+    loaded = "['tracker.cli.output', 'tracker.cli.store_cmds', 'tracker.cli.usage']"
+    assert r.stderr.strip().splitlines()[-1] == loaded
 
 
 def test_the_walk_finds_the_foundation_commands():
@@ -118,7 +119,7 @@ def test_an_unknown_command_is_a_usage_error(run):
     r = run("dispute", "lst")
     assert r.exit_code == 2
     assert r.stdout == ""
-    assert "No such command" in r.stderr
+    assert r.stderr.startswith("tracker: error: no such command 'lst'\n")
 
 
 def test_the_entry_point_flushes_its_output_and_keeps_its_exit_code(seeded):
@@ -131,4 +132,5 @@ def test_the_entry_point_flushes_its_output_and_keeps_its_exit_code(seeded):
     assert (missing.returncode, missing.stdout) == (2, "")
     assert "no dispute 'nope'" in missing.stderr
     usage = procs.run("--bogus")
-    assert usage.returncode == 2 and "No such option" in usage.stderr
+    assert usage.returncode == 2 and usage.stderr.startswith(
+        "tracker: error: no such option: --bogus\nhint: see 'tracker --help'")

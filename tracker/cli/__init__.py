@@ -6,7 +6,7 @@ import importlib
 import os
 import sys
 import traceback
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
@@ -14,10 +14,11 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from typer._click import exceptions as click
 from typer.core import TyperGroup
 
 from tracker import __version__, paths
-from tracker.cli import output
+from tracker.cli import output, usage
 from tracker.config import Config, load
 from tracker.errors import ExitCode, TrackerError
 from tracker.storage import Store, open_store
@@ -53,7 +54,31 @@ class _Boundary(TyperGroup):
             # ones not built yet (typer builds the root group once, at start-up).
             built = typer.main.get_group(app).commands
             self.commands.update({k: v for k, v in built.items() if k not in self.commands})
-        return super().get_command(ctx, cmd_name)
+        command = super().get_command(ctx, cmd_name)
+        if command is not None:
+            usage.tune(command)  # every choice matched the same way, in every command
+        return command
+
+    def main(self, args: Sequence[str] | None = None, prog_name: str | None = None,
+             complete_var: str | None = None, standalone_mode: bool = True,
+             windows_expand_args: bool = True, **extra: Any) -> Any:
+        """Run, with click's own usage errors said in the tool's voice (exit 2)."""
+        try:
+            code = super().main(args, prog_name, complete_var, False, windows_expand_args,
+                                **extra)
+        except click.NoArgsIsHelpError as exc:  # a group run bare: its help is the answer
+            exc.show()
+            code = exc.exit_code
+        except click.ClickException as exc:
+            message, hint = usage.describe(exc)
+            report(TrackerError(message, hint=hint or None))
+            code = exc.exit_code
+        except typer.Abort:
+            output.say("aborted; nothing was changed")
+            code = int(ExitCode.ERROR)
+        if not standalone_mode:
+            return code
+        sys.exit(code if isinstance(code, int) else 0)
 
     def invoke(self, ctx: Any) -> Any:
         try:

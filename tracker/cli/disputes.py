@@ -7,8 +7,9 @@ import typer
 from tracker import core
 from tracker.cli import app, env, output, render
 from tracker.cli.output import CsvOpt, JsonOpt, NlOpt
+from tracker.cli.usage import Choice
 from tracker.errors import InputError
-from tracker.models import KINDS, RELATIONS, ROLES, STATUSES
+from tracker.models import KINDS, PARTY_KINDS, RELATIONS, ROLES, STATUSES
 
 dispute_app = typer.Typer(help="Record and read disputes.", no_args_is_help=True)
 party_app = typer.Typer(help="Parties to a dispute, their roles and aliases.", no_args_is_help=True)
@@ -27,15 +28,19 @@ Yes = Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmat
 Multi = Annotated[list[str] | None, typer.Option(help="Repeat, or separate with commas.")]
 
 STATUS_HELP = "One of: " + ", ".join(STATUSES)
+KIND_HELP = "One of: " + ", ".join(KINDS)
+# The vocabularies as choices: checked (any case, with a did-you-mean) before the store opens.
+STATUS = Choice(STATUSES, "status", "STATUS")
+KIND = Choice(KINDS, "kind", "KIND")
 
 
 @dispute_app.command("list")
 def list_(
-    status: Annotated[str | None, typer.Option(help=STATUS_HELP)] = None,
+    status: Annotated[str | None, typer.Option(help=STATUS_HELP, click_type=STATUS)] = None,
     party: Annotated[str | None, typer.Option(help="A party's name or alias (part of).")] = None,
     tag: Annotated[str | None, typer.Option(help="A tag.")] = None,
     jurisdiction: Annotated[str | None, typer.Option(help="e.g. US, UK, JP.")] = None,
-    kind: Annotated[str | None, typer.Option(help="One of: " + ", ".join(KINDS))] = None,
+    kind: Annotated[str | None, typer.Option(help=KIND_HELP, click_type=KIND)] = None,
     json_: JsonOpt = False, nl: NlOpt = False, csv_: CsvOpt = False,
 ) -> None:
     """List disputes, e.g. `tracker dispute list --status discovery --json`."""
@@ -69,8 +74,8 @@ def show(
 def add(
     title: Annotated[str, typer.Argument(help="e.g. 'Getty Images v. Stability AI'.")],
     slug: Annotated[str | None, typer.Option(help="Stable id (default: from the title).")] = None,
-    kind: Annotated[str, typer.Option(help="One of: " + ", ".join(KINDS))] = "lawsuit",
-    status: Annotated[str, typer.Option(help=STATUS_HELP)] = "filed",
+    kind: Annotated[str, typer.Option(help=KIND_HELP, click_type=KIND)] = "lawsuit",
+    status: Annotated[str, typer.Option(help=STATUS_HELP, click_type=STATUS)] = "filed",
     started: Annotated[str | None, typer.Option(help="Date filed or started.")] = None,
     summary: Annotated[str, typer.Option(help="What the dispute is about.")] = "",
     tag: Multi = None, claim: Multi = None, work: Multi = None,
@@ -94,7 +99,7 @@ def add(
 def edit(
     slug: Slug,
     title: Annotated[str | None, typer.Option(help="A new title.")] = None,
-    kind: Annotated[str | None, typer.Option(help="One of: " + ", ".join(KINDS))] = None,
+    kind: Annotated[str | None, typer.Option(help=KIND_HELP, click_type=KIND)] = None,
     started: Annotated[str | None, typer.Option(help="Date filed or started.")] = None,
     summary: Annotated[str | None, typer.Option(help="What the dispute is about.")] = None,
     notes: Annotated[str | None, typer.Option(help="Your own notes (replaces them).")] = None,
@@ -130,7 +135,8 @@ def remove(slug: Slug, yes: Yes = False) -> None:
 @dispute_app.command("status")
 def status(
     slug: Slug,
-    new_status: Annotated[str, typer.Argument(metavar="STATUS", help=STATUS_HELP)],
+    new_status: Annotated[str, typer.Argument(metavar="STATUS", help=STATUS_HELP,
+                                              click_type=STATUS)],
     date: When = None, note: Note = "", source: Source = None,
 ) -> None:
     """Change the status; the change goes on the timeline.
@@ -158,7 +164,8 @@ def statuses(json_: JsonOpt = False) -> None:
 @dispute_app.command("relate")
 def relate(
     slug: Slug,
-    relation: Annotated[str, typer.Argument(help="One of: " + ", ".join(RELATIONS))],
+    relation: Annotated[str, typer.Argument(help="One of: " + ", ".join(RELATIONS),
+                                            click_type=Choice(RELATIONS, "relation"))],
     other: Annotated[str, typer.Argument(help="The other dispute's slug.")],
 ) -> None:
     """Link two disputes.
@@ -184,8 +191,10 @@ def unrelate(
 def party_add(
     slug: Slug,
     name: Annotated[str, typer.Argument(help="The party's name.")],
-    role: Annotated[str, typer.Option(help="One of: " + ", ".join(ROLES))],
-    kind: Annotated[str, typer.Option(help="company, trade-body, person, government, other")]
+    role: Annotated[str, typer.Option(help="One of: " + ", ".join(ROLES),
+                                      click_type=Choice(ROLES, "role", "ROLE"))],
+    kind: Annotated[str, typer.Option(help="One of: " + ", ".join(PARTY_KINDS),
+                                      click_type=Choice(PARTY_KINDS, "party kind", "KIND"))]
     = "company",
     alias: Annotated[list[str] | None, typer.Option(help="Another name used in coverage.")]
     = None,
@@ -229,7 +238,8 @@ def event_add(
     date: Annotated[str, typer.Option("--date", help="YYYY-MM-DD (or YYYY-MM).")],
     source: Source = None, note: Note = "",
     unconfirmed: Annotated[bool, typer.Option(help="Not yet confirmed by a source.")] = False,
-    status: Annotated[str | None, typer.Option(help="The status this event moved to.")] = None,
+    status: Annotated[str | None, typer.Option(help="The status this event moved to.",
+                                               click_type=STATUS)] = None,
 ) -> None:
     """Add a dated event, e.g. `... event add nyt-v-openai 'Hearing on logs' --date 2026-02-03`."""
     with env().write() as store:

@@ -9,6 +9,7 @@ import typer
 from tracker import feeds
 from tracker.cli import app, env, output
 from tracker.cli.output import Column, CsvOpt, JsonOpt, NlOpt
+from tracker.cli.usage import Choice
 from tracker.errors import InputError, StoreError, TrackerError
 from tracker.storage import atomic_write
 
@@ -55,7 +56,9 @@ def add(
     url: Annotated[str, typer.Argument(help="A feed, or a page that links to its feed.")],
     name: Annotated[str, typer.Option(help="Your name for it.")] = "",
     dispute: Annotated[str | None, typer.Option(help="The dispute this feed is for.")] = None,
-    kind: Annotated[str, typer.Option(help="news, or docket (items become events).")] = "news",
+    kind: Annotated[str, typer.Option(help="news, or docket (items become events).",
+                                      click_type=Choice(feeds.FEED_KINDS, "feed kind", "KIND"))]
+    = "news",
     check: Annotated[bool, typer.Option(help="Fetch it first (finds a page's feed).")] = True,
 ) -> None:
     """Subscribe to a feed, e.g. `tracker feed add https://www.theverge.com/`."""

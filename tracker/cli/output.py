@@ -45,8 +45,11 @@ def console(*, stderr: bool = False) -> Console:
         from rich.console import Console
 
         made = Console(stderr=stderr, highlight=False, soft_wrap=False)
-        if not made.is_terminal and "COLUMNS" not in os.environ:
-            made.width = 120  # piped or under cron: rich would assume 80 and squash tables
+        if not made.is_terminal:
+            # Piped or under cron: talk is never wrapped (a URL stays whole on its line)
+            made.soft_wrap = stderr
+            if "COLUMNS" not in os.environ:
+                made.width = 120  # rich would assume 80 and squash tables
         _consoles[stderr] = made
     return _consoles[stderr]
 
