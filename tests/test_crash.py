@@ -18,12 +18,13 @@ import tempfile
 import time
 from pathlib import Path
 
+import filelock
 import pytest
 
 from tests import procs
 from tests.conftest import HalfWriter, Run, as_json, enospc
 from tests.feedserver import FeedServer, Route, rss
-from tracker import exchange, polling, storage
+from tracker import exchange, storage
 from tracker.models import Article, Link, now_iso
 from tracker.storage import backup_path, read_raw
 
@@ -226,7 +227,7 @@ def test_a_failing_disk_leaves_the_old_store_and_says_why(run, seeded, world, mo
                                                           command, how):
     db = world.db
     run("dispute", "edit", "nyt-v-openai", "--tag", "x")  # so that a .bak exists
-    polling.poll_lock_path(db).touch()  # as after the first poll: only the write can fail
+    storage.file.poll_lock_path(db).touch()  # as after the first poll: only the write can fail
     before, bak = db.read_bytes(), backup_path(db).read_bytes()
     args = {"poll": ("poll", "--quiet"), "import": ("import", str(world.import_file())),
             "article add": ("article", "add", "https://example.com/new", "-d", "nyt-v-openai")}
@@ -261,7 +262,7 @@ def test_a_poll_lock_that_cannot_be_created_is_reported(run, seeded, world, monk
             eacces()
 
     if os.geteuid() == 0:  # root ignores the mode: refuse creating the lock file the same way
-        monkeypatch.setattr(polling, "FileLock", Refused)
+        monkeypatch.setattr(filelock, "FileLock", Refused)
     else:
         db.parent.chmod(0o555)
     try:

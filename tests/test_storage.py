@@ -193,7 +193,7 @@ def test_a_writer_takes_over_an_unchanged_snapshot(seeded, monkeypatch):
     with open_store(seeded) as snapshot:
         pass
     reads = []
-    monkeypatch.setattr(storage, "read_raw", lambda path: reads.append(path) or {})
+    monkeypatch.setattr(storage.file, "read_raw", lambda path: reads.append(path) or {})
     with open_store(seeded, write=True, reuse=snapshot) as store:
         assert store is snapshot
     assert reads == []

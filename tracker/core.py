@@ -25,8 +25,9 @@ from tracker.models import (
     Related,
     now_iso,
 )
+from tracker.paths import Location
 from tracker.seed import seed_disputes
-from tracker.storage import Store, backup_path, create_store, lock_path
+from tracker.storage import ArticleQuery, Store, create_store, describe
 from tracker.urls import check_url, host_of, normalise_url, short_id
 
 # The largest integer every JSON reader keeps exactly (and far beyond any real docket id).
@@ -74,11 +75,10 @@ class DisputeFilter:
 
 def list_disputes(store: Store, flt: DisputeFilter | None = None) -> list[Dispute]:
     flt = flt or DisputeFilter()
-    if flt.status:
-        models.check_status(flt.status)  # an unknown status is an error, not an empty list
-    if flt.kind:
-        models.check_kind(flt.kind)
-    return [d for d in store.disputes() if flt.accepts(d)]
+    # An unknown status or kind is an error, not an empty list.
+    status = models.check_status(flt.status) if flt.status else None
+    kind = models.check_kind(flt.kind) if flt.kind else None
+    return [d for d in store.disputes(status=status, kind=kind) if flt.accepts(d)]
 
 
 def _status_event(d: Dispute, status: str, date: str, text: str, **extra: Any) -> Event:
@@ -483,7 +483,7 @@ def get_article(store: Store, ref: str) -> Article:
     else:
         article = store.article(ref)
         if article is None and len(ref) >= 4:
-            matches = [i for i in store.article_ids() if i.startswith(ref)]
+            matches = store.article_ids(prefix=ref)
             if len(matches) > 1:
                 raise InputError(f"article id '{ref}' is ambiguous", hint="give more digits")
             article = store.article(matches[0]) if matches else None
@@ -608,15 +608,8 @@ def list_articles(
         since = models.parse_since(since) if since else None
     except OverflowError:  # a relative window reaching back past year 1
         raise InputError(f"invalid --since '{since}'", hint="that is too far back") from None
-    out = []
-    for a in store.articles(linked_to=slug):
-        if since and a.sort_key() < since:
-            continue
-        if outlet and outlet.casefold() not in a.outlet.casefold():
-            continue
-        out.append(a)
-    out.sort(key=Article.sort_key, reverse=True)
-    return out[:limit] if limit else out
+    return store.find_articles(ArticleQuery(dispute=slug, since=since, outlet=outlet or None,
+                                            limit=limit or None))
 
 
 _TOKEN = re.compile(r'"([^"]+)"|(\S+)')
@@ -639,8 +632,9 @@ def search_articles(
     terms = [(m[1] or m[2]).casefold() for m in _TOKEN.finditer(query)]
     if not terms:
         raise InputError("give at least one search term")
+    slug = get_dispute(store, dispute).slug if dispute else None
     hits = []
-    for a in list_articles(store, dispute=dispute):
+    for a in store.find_articles(ArticleQuery(dispute=slug, terms=tuple(terms))):
         title, body = a.title.casefold(), f"{a.summary} {a.outlet} {a.url}".casefold()
         if all(t in title or t in body for t in terms):
             score = sum(2 * title.count(t) + body.count(t) for t in terms)
@@ -675,7 +669,7 @@ def coverage_of(store: Store, flt: DisputeFilter | None = None
 
 
 def init_store(
-    path: Path, *, seed: bool, feeds: Sequence[Feed] = (), lock_timeout: float = 10.0
+    path: Location, *, seed: bool, feeds: Sequence[Feed] = (), lock_timeout: float = 10.0
 ) -> bool:
     """Create the store (seeded, with `feeds`, unless told not to). False if it existed."""
 
@@ -688,11 +682,9 @@ def init_store(
     return create_store(path, fill, lock_timeout=lock_timeout)
 
 
-def describe_paths(db: Path, config: Path | None) -> dict[str, str]:
+def describe_paths(db: Location, config: Path | None) -> dict[str, str]:
     return {
-        "store": str(db),
-        "backup": str(backup_path(db)),
-        "lock": str(lock_path(db)),
+        **describe(db),
         "config": str(config) if config else "(built-in defaults)",
         "user config file": str(paths.config_dir() / "config.toml"),
     }

@@ -6,8 +6,11 @@ from the controlled vocabularies, links naming a dispute that does not exist (ar
 links, related disputes, feeds made for a dispute), two articles with the same canonical
 URL, events whose date is not a date, and temporary files a killed write left.
 
+The record checks work on any backend (they read the stored documents through the
+storage seam); the file checks (parsing, the backup, temporary files) only on the file.
+
 `fix` only drops what points nowhere (links to missing disputes). `restore` puts the
-previous generation (`<name>.bak`) back when the store cannot be read; the unreadable
+previous generation (`<name>.bak`) back when the store file cannot be read; the unreadable
 file is kept beside it as `<name>.broken-<time>`: user data is never deleted.
 """
 
@@ -36,7 +39,9 @@ from tracker.models import (
     check_date,
     now,
 )
+from tracker.paths import DbUrl, Location
 from tracker.storage import (
+    RECORD_TABLES,
     Raw,
     atomic_write,
     backup_path,
@@ -96,8 +101,11 @@ class Report:
 # -- checks -----------------------------------------------------------------------------------
 
 
-def check(path: Path) -> Report:
-    """Every problem of the store at `path`; never writes."""
+def check(location: Location) -> Report:
+    """Every problem of the store at `location`; never writes."""
+    if isinstance(location, DbUrl):
+        return _check_records(location)
+    path = location
     report = Report(store=str(path), backup=_backup_state(path))
     try:
         data = read_raw(path)
@@ -106,12 +114,31 @@ def check(path: Path) -> Report:
         return report
     report.readable = True
     report.schema_version = _file_version(path)
-    report.counts = {t: len(data.get(t, {})) for t in ("disputes", "articles", "feeds", "entries")}
-    report.problems = list(_problems(path, data))
+    report.counts = {t: len(data.get(t, {})) for t in RECORD_TABLES}
+    report.problems = [*_problems(data), *_file_problems(path)]
     return report
 
 
-def blame(path: Path) -> StoreError | None:
+def _check_records(location: DbUrl) -> Report:
+    """The record checks of a database store (it keeps no backup or temporary files)."""
+    report = Report(store=str(location), backup={
+        "path": "(the database server's own backups, e.g. pg_dump)", "exists": False,
+        "readable": False, "error": None})
+    try:
+        with open_store(location) as store:
+            data = {t: dict(store.documents(t)) for t in store.tables()}
+    except StoreError as exc:
+        report.error = exc.message
+        return report
+    report.readable = True
+    version = data.get("meta", {}).get("schema", {})
+    report.schema_version = version.get("version") if isinstance(version, dict) else None
+    report.counts = {t: len(data.get(t, {})) for t in RECORD_TABLES}
+    report.problems = list(_problems(data))
+    return report
+
+
+def blame(path: Location) -> StoreError | None:
     """The damaged record to blame when a command failed unexpectedly, if there is one."""
     report = check(path)
     damage = [p for p in report.problems if p.check in DAMAGE]
@@ -145,7 +172,8 @@ def _backup_state(path: Path) -> dict[str, Any]:
     return state
 
 
-def _problems(path: Path, data: Raw) -> Iterator[Problem]:
+def _problems(data: Raw) -> Iterator[Problem]:
+    """The record checks: the same on every backend."""
     built: dict[str, dict[str, Any]] = {}
     for table in _MODELS:
         built[table] = {}
@@ -168,6 +196,10 @@ def _problems(path: Path, data: Raw) -> Iterator[Problem]:
                 yield Problem("event-date", f"disputes/{key}.events[{i}]",
                               f"event date {e.date!r} is not YYYY-MM-DD (or YYYY-MM / YYYY)")
     yield from _side_tables(data)
+
+
+def _file_problems(path: Path) -> Iterator[Problem]:
+    """The file checks: what a killed write of the store file left behind."""
     for stale in stale_temp_files(path):
         yield Problem("temp-file", str(stale), "temporary file left by an interrupted write",
                       fixable=True)
@@ -313,14 +345,14 @@ def _duplicates(articles: dict[str, Article | None]) -> Iterator[Problem]:
 # -- repairs ----------------------------------------------------------------------------------
 
 
-def fix(path: Path, lock_timeout: float) -> list[str]:
+def fix(location: Location, lock_timeout: float) -> list[str]:
     """Drop links to disputes that do not exist (and stale temporary files); what was done."""
     done: list[str] = []
-    stale = stale_temp_files(path)
-    with open_store(path, write=True, lock_timeout=lock_timeout) as store:
+    stale = stale_temp_files(location) if isinstance(location, Path) else []
+    with open_store(location, write=True, lock_timeout=lock_timeout) as store:
         done += [f"removed {p.name}" for p in stale if not p.exists()]  # the lock sweeps them
         slugs = set(store.slugs())
-        raw = store.raw()
+        raw = {t: dict(store.documents(t)) for t in ("disputes", "articles", "feeds")}
         articles = []
         for key, a, _ in _built(raw, "articles"):
             if a is not None and a.id == key and any(lk.dispute not in slugs for lk in a.links):
@@ -345,11 +377,14 @@ def fix(path: Path, lock_timeout: float) -> list[str]:
     return done
 
 
-def restore(path: Path, *, force: bool, lock_timeout: float) -> Restored:
+def restore(path: Location, *, force: bool, lock_timeout: float) -> Restored:
     """Put `<name>.bak` back as the store, keeping the file it replaces.
 
     Refused when the store reads fine (unless `force`) and when the backup cannot be read.
     """
+    if isinstance(path, DbUrl):
+        raise InputError("--restore puts back a store file's backup; a database store has none",
+                         hint="restore the database from the server's own backup (pg_dump)")
     bak = backup_path(path)
     with writer_lock(path, lock_timeout):
         try:
@@ -403,7 +438,7 @@ def _keep(path: Path, kept: Path) -> None:
     atomic_write(kept, blob, backup=False)
 
 
-def run(path: Path, *, restore_backup: bool = False, force: bool = False,
+def run(path: Location, *, restore_backup: bool = False, force: bool = False,
         repair: bool = False, lock_timeout: float = 10.0) -> Report:
     """What `tracker doctor` does: restore and fix when asked, then check."""
     if force and not restore_backup:

@@ -3,7 +3,6 @@ and the search and docket feeds made for a dispute."""
 
 from __future__ import annotations
 
-import json
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable
@@ -14,7 +13,7 @@ from urllib.parse import quote_plus
 from tracker import core, models
 from tracker.errors import ConflictError, InputError, NotFoundError
 from tracker.models import Dispute, Feed, now_iso
-from tracker.storage import Store, atomic_write, dumps
+from tracker.storage import Store
 from tracker.urls import check_url, short_id
 
 FEED_KINDS = ("news", "docket")
@@ -142,26 +141,9 @@ def config_feeds(entries: Iterable[dict[str, str]]) -> list[Feed]:
     return out
 
 
-def checks_path(db: Path) -> Path:
-    return db.with_name(db.name + ".checked")
-
-
-def record_checks(db: Path, checks: dict[str, str]) -> None:
-    """Note when feeds were last checked without change, in a small file beside the store."""
-    atomic_write(checks_path(db), dumps({**read_checks(db), **checks}), backup=False)
-
-
-def read_checks(db: Path) -> dict[str, str]:
-    try:
-        data = json.loads(checks_path(db).read_text("utf-8"))
-    except (OSError, ValueError):
-        return {}  # a lost or torn note only costs a stale "last poll" column
-    return {str(k): str(v) for k, v in data.items()} if isinstance(data, dict) else {}
-
-
 def feed_rows(store: Store) -> list[dict[str, Any]]:
     """Every feed with its state, the last check without change folded in."""
-    checks = read_checks(store.path)
+    checks = store.checks()
     rows = []
     for f in store.feeds():
         row = f.to_dict()

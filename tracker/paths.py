@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import re
+from dataclasses import dataclass, field
 from pathlib import Path
 
 APP = "tracker"
@@ -48,9 +50,47 @@ def resolve_config(option: str | Path | None) -> Path | None:
     return candidate if candidate.is_file() else None
 
 
-def resolve_db(option: str | Path | None, configured: str | None) -> Path:
+_URL = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*)://")
+
+
+@dataclass(frozen=True)
+class DbUrl:
+    """A store named by URL (postgresql://..., sqlite:///path). Printing it hides the
+    password, so that no message, table or log line can show one."""
+
+    url: str = field(repr=False)
+
+    @property
+    def scheme(self) -> str:
+        return self.url.split("://", 1)[0].lower()
+
+    def __str__(self) -> str:
+        return mask(self.url)
+
+    def __repr__(self) -> str:
+        return f"DbUrl({mask(self.url)!r})"
+
+
+def mask(url: str) -> str:
+    """`url` with any password (in the authority or a password= parameter) as ***."""
+    url = re.sub(r"^([^:/?#]+://[^/?#@:]*):[^/?#]*@", r"\1:***@", url)
+    return re.sub(r"(?i)([?&]password=)[^&#]*", r"\1***", url)
+
+
+Location = Path | DbUrl
+
+
+def location(value: str | Path) -> Location:
+    """A file path, or a DbUrl when the value has a URL scheme."""
+    text = str(value)
+    if _URL.match(text) and not text.lower().startswith("file://"):
+        return DbUrl(text)
+    return Path(text).expanduser()
+
+
+def resolve_db(option: str | Path | None, configured: str | None) -> Location:
     """--db, then $TRACKER_DB, then config.toml's [store] db, then the user data dir."""
     for value in (option, os.environ.get(DB_ENV), configured):
         if value:
-            return Path(value).expanduser()
+            return location(value)
     return data_dir() / "tracker.json"

@@ -6,22 +6,18 @@ is held only while merging, so users can edit while a poll is fetching.
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
-
-from filelock import FileLock
-from filelock import Timeout as LockTimeout
 
 from tracker import core, models
 from tracker import feeds as feeds_mod
 from tracker.config import Config
-from tracker.errors import InputError, LockedError, StoreError
+from tracker.errors import InputError
 from tracker.models import Article, Event, Feed, now_iso
-from tracker.storage import Store, open_store
+from tracker.paths import Location
+from tracker.storage import ArticleQuery, Store, open_store, poll_lock
 from tracker.urls import normalise_url, short_id
 
 if TYPE_CHECKING:  # fetching imports httpx and feedparser: only commands that fetch pay
@@ -55,27 +51,6 @@ class PollSummary:
         return vars(self).copy()  # plain fields, lists of plain dicts: no deep copy needed
 
 
-def poll_lock_path(db: Path) -> Path:
-    return db.with_name(db.name + ".poll.lock")
-
-
-@contextlib.contextmanager
-def poll_lock(db: Path) -> Iterator[None]:
-    """Only one poll at a time: a second one fails at once (exit 75), it never waits."""
-    lock = FileLock(str(poll_lock_path(db)), timeout=0)
-    try:
-        lock.acquire()
-    except LockTimeout:
-        raise LockedError(f"a poll of {db} is already running",
-                          hint="cron will try again at its next run") from None
-    except OSError as exc:  # e.g. a directory where the lock file cannot be created
-        raise StoreError(f"cannot lock {poll_lock_path(db)}: {exc.strerror or exc}") from None
-    try:
-        yield
-    finally:
-        lock.release()
-
-
 def due(feed: Feed, max_failures: int, now: str) -> str | None:
     """Why `feed` is not polled now, or None when it is due."""
     if not feed.enabled:
@@ -87,7 +62,7 @@ def due(feed: Feed, max_failures: int, now: str) -> str | None:
     return None
 
 
-def poll(db: Path, config: Config, *, only: Sequence[str] = (), lock_timeout: float = 10.0,
+def poll(db: Location, config: Config, *, only: Sequence[str] = (), lock_timeout: float = 10.0,
          transport: httpx.AsyncBaseTransport | None = None,
          on_start: Callable[[int], None] | None = None,
          on_done: Callable[[Result], None] | None = None) -> PollSummary:
@@ -361,7 +336,7 @@ class _Merger:
             self.store.put_dispute(d)
         self.store.put_entries(self.entries)
         cutoff = (datetime.fromisoformat(self.now) - timedelta(days=keep_days)).isoformat()
-        expired = [k for k, e in self.store.entries().items() if str(e.get("seen", "")) < cutoff]
+        expired = self.store.entries_seen_before(cutoff)
         self.store.delete_entries([*self.matched_entries, *expired])
 
 
@@ -394,7 +369,7 @@ def merge(store: Store, chosen: Sequence[Feed], results: Sequence[Result],
                                      if k not in ("attached", "failures")})
     else:
         # Nothing changed: a 304 costs no store write. The check is noted beside the store.
-        feeds_mod.record_checks(store.path, {f.id: summary.started for f in feeds_out})
+        store.record_checks({f.id: summary.started for f in feeds_out})
 
 
 # -- rematch and news ------------------------------------------------------------------------
@@ -456,7 +431,7 @@ def news(store: Store, *, since: str | None = None, days: int = 7) -> tuple[str,
         since = store.meta("last_poll").get("started") or (
             models.now() - timedelta(days=days)).isoformat()
     grouped: dict[str, list[Article]] = {}
-    for a in store.articles():
+    for a in store.find_articles(ArticleQuery(linked_since=since)):
         for link in a.links:
             if link.at >= since:
                 grouped.setdefault(link.dispute, []).append(a)

@@ -21,6 +21,7 @@ from tracker import __version__, paths
 from tracker.cli import output, usage
 from tracker.config import Config, load
 from tracker.errors import ExitCode, TrackerError
+from tracker.paths import Location
 from tracker.storage import Store, open_store
 
 DEBUG_ENV = "TRACKER_DEBUG"
@@ -140,7 +141,7 @@ def report(exc: TrackerError) -> None:
 class Env:
     """Where this run reads its store and config from, decided once per invocation."""
 
-    db_option: Path | None = None
+    db_option: str | None = None
     config_option: Path | None = None
     _config: Config | None = field(default=None, repr=False)
     # Stores this run opened, kept until the process ends: see main().
@@ -153,7 +154,7 @@ class Env:
         return self._config
 
     @property
-    def db(self) -> Path:
+    def db(self) -> Location:
         configured = self.config.section("store").get("db") or None
         return paths.resolve_db(self.db_option, configured)
 
@@ -202,9 +203,10 @@ def _version(value: bool) -> None:
 @app.callback()
 def root(
     db: Annotated[
-        Path | None,
-        typer.Option("--db", help="Store file (default: $TRACKER_DB, config, user data dir).",
-                     show_default=False),
+        str | None,
+        typer.Option("--db", help=("Store: a file, or postgresql://user@host/db, or "
+                                   "sqlite:///path (default: $TRACKER_DB, config, user data "
+                                   "dir)."), show_default=False),
     ] = None,
     config: Annotated[
         Path | None,

@@ -1,4 +1,4 @@
-"""The store: one JSON file managed by TinyDB, written atomically under a lock.
+"""The JSON file backend: one file managed by TinyDB, written atomically under a lock.
 
 This module is the only one that touches TinyDB. A command opens the store once, reads
 it into memory, makes its changes and writes the file once at the end:
@@ -20,7 +20,7 @@ import gc
 import os
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import orjson
 from tinydb import TinyDB
@@ -28,13 +28,12 @@ from tinydb.storages import Storage
 from tinydb.table import Document, Table
 
 from tracker.errors import LockedError, StoreError
-from tracker.models import Article, Dispute, Feed
+from tracker.storage._records import TABLES, Records
 
 SCHEMA_VERSION = 1
 WRITE_LOG_ENV = "TRACKER_WRITE_LOG"  # benchmark hook: one line appended per file write
 
 Raw = dict[str, dict[str, Any]]
-T = TypeVar("T")
 
 
 def _migrate_0_to_1(data: Raw) -> None:
@@ -209,7 +208,11 @@ def new_raw() -> Raw:
 
 
 class _MemoryStorage(Storage):
-    """TinyDB storage over an in-memory dict; the Store decides when to write the file."""
+    """TinyDB storage over an in-memory dict; the FileStore decides when to write the file.
+
+    A custom Storage is TinyDB's documented extension point; the FileStore reads its
+    records straight from this dict (its own), and changes them only through TinyDB.
+    """
 
     def __init__(self, data: Raw) -> None:
         self.data = data
@@ -233,67 +236,47 @@ class _TinyDB(TinyDB):
     table_class = _KeyedTable
 
 
-class Store:
-    """The tracker's records, read from one file; see the module docstring."""
+class FileStore(Records):
+    """The tracker's records, read from one JSON file; see the module docstring."""
 
     def __init__(self, path: Path, data: Raw, identity: tuple[int, ...] | None = None) -> None:
         self.path = path
+        self.location = str(path)
         self.identity = identity  # the file as it was before it was read; see open_store
         self._storage = _MemoryStorage(data)
         self._db = _TinyDB(storage=lambda: self._storage)
 
-    # -- generic helpers -------------------------------------------------------------------
+    # -- the document primitives -------------------------------------------------------------
 
     def _table(self, name: str) -> Table:
         return self._db.table(name, cache_size=0)
 
-    def _load(self, table: str, make: Callable[[dict[str, Any]], T], key: str) -> T | None:
-        """The model of a stored document, or None; a malformed record is a StoreError.
+    def _get(self, table: str, key: str) -> dict[str, Any] | None:
+        return self._storage.data.get(table, {}).get(key)
 
-        Reads go straight to the table's dict, as in _all (a poll looks up one record per
-        feed item); writes go through TinyDB.
-        """
-        doc = self._storage.data.get(table, {}).get(key)
-        return None if doc is None else self._build(table, make, key, doc)
+    def _scan(self, table: str) -> Iterable[tuple[str, Any]]:
+        return list(self._storage.data.get(table, {}).items())
 
-    def _build(self, table: str, make: Callable[[dict[str, Any]], T], key: str, doc: Any) -> T:
-        try:
-            return make(dict(doc))
-        except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise StoreError(
-                f"the store {self.path} holds a malformed {table} record '{key}': {exc}",
-                hint="run 'tracker doctor' to check the store",
-            ) from None
+    def _count(self, table: str) -> int:
+        return len(self._storage.data.get(table, {}))
 
-    def _all(self, table: str, make: Callable[[dict[str, Any]], T]) -> list[T]:
-        raw = self._storage.data.get(table, {})
-        return [self._build(table, make, key, doc) for key, doc in raw.items()]
-
-    def _put_many(self, table: str, docs: dict[str, dict[str, Any]]) -> None:
-        """Insert or replace many documents in two table operations, whatever their number."""
-        if not docs:
-            return
+    def _put(self, table: str, docs: dict[str, dict[str, Any]]) -> None:
+        """Insert or replace documents: the old ones removed by id, then all inserted with
+        their ids (both documented TinyDB operations), two operations whatever their number."""
         tbl = self._table(table)
         existing = self._storage.data.get(table, {})
         old = [k for k in docs if k in existing]
-        new = [Document(docs[k], doc_id=k) for k in docs if k not in existing]  # type: ignore[arg-type]
         if old:
+            tbl.remove(doc_ids=old)  # type: ignore[arg-type]  # our ids are strings
+        tbl.insert_multiple([Document(doc, doc_id=k) for k, doc in docs.items()])  # type: ignore[arg-type]
 
-            def replace(doc: dict[str, Any]) -> None:
-                fresh = pending.pop()
-                doc.clear()
-                doc.update(fresh)
-
-            # TinyDB applies the callable to doc_ids in order; feed the documents likewise.
-            pending = [docs[k] for k in reversed(old)]
-            tbl.update(replace, doc_ids=old)  # type: ignore[arg-type]
-        if new:
-            tbl.insert_multiple(new)
-
-    def _remove(self, table: str, keys: Iterable[str]) -> None:
+    def _remove(self, table: str, keys: list[str]) -> None:
         keys = [k for k in keys if k in self._storage.data.get(table, {})]
         if keys:
             self._table(table).remove(doc_ids=keys)  # type: ignore[arg-type]
+
+    def tables(self) -> list[str]:
+        return [*TABLES, *(t for t in self._storage.data if t not in TABLES)]
 
     @property
     def dirty(self) -> bool:
@@ -306,96 +289,55 @@ class Store:
             self._storage.dirty = False
 
     def raw(self) -> Raw:
-        """The whole store as plain data (for export and doctor); do not mutate."""
+        """The whole store as plain data (for doctor's file checks); do not mutate."""
         return self._storage.data
 
-    # -- meta --------------------------------------------------------------------------------
+    # -- "not modified" notes, in a small file beside the store --------------------------------
 
-    def meta(self, key: str) -> dict[str, Any]:
-        return dict(self._storage.data.get("meta", {}).get(key, {}))
+    def record_checks(self, checks: dict[str, str]) -> None:
+        """Note when feeds were last checked without change; the store is not rewritten."""
+        if checks:
+            atomic_write(checks_path(self.path), dumps({**self.checks(), **checks}),
+                         backup=False)
 
-    def set_meta(self, key: str, value: dict[str, Any]) -> None:
-        self._put_many("meta", {key: value})
+    def checks(self) -> dict[str, str]:
+        try:
+            data = orjson.loads(checks_path(self.path).read_bytes())
+        except (OSError, ValueError):
+            return {}  # a lost or torn note only costs a stale "last poll" column
+        return {str(k): str(v) for k, v in data.items()} if isinstance(data, dict) else {}
 
-    # -- disputes ----------------------------------------------------------------------------
 
-    def disputes(self) -> list[Dispute]:
-        return sorted(self._all("disputes", Dispute.from_dict), key=lambda d: d.slug)
+def checks_path(db: Path) -> Path:
+    return db.with_name(db.name + ".checked")
 
-    def slugs(self) -> list[str]:
-        return sorted(self._storage.data.get("disputes", {}))
 
-    def dispute(self, slug: str) -> Dispute | None:
-        return self._load("disputes", Dispute.from_dict, slug)
+def poll_lock_path(db: Path) -> Path:
+    return db.with_name(db.name + ".poll.lock")
 
-    def put_dispute(self, dispute: Dispute) -> None:
-        self._put_many("disputes", {dispute.slug: dispute.to_dict()})
 
-    def delete_dispute(self, slug: str) -> None:
-        self._remove("disputes", [slug])
+@contextlib.contextmanager
+def poll_lock(db: Path) -> Iterator[None]:
+    """Only one poll at a time: a second one fails at once (exit 75), it never waits."""
+    from filelock import FileLock
+    from filelock import Timeout as LockTimeout
 
-    # -- articles ----------------------------------------------------------------------------
+    lock = FileLock(str(poll_lock_path(db)), timeout=0)
+    try:
+        lock.acquire()
+    except LockTimeout:
+        raise LockedError(f"a poll of {db} is already running",
+                          hint="cron will try again at its next run") from None
+    except OSError as exc:  # e.g. a directory where the lock file cannot be created
+        raise StoreError(f"cannot lock {poll_lock_path(db)}: {exc.strerror or exc}") from None
+    try:
+        yield
+    finally:
+        lock.release()
 
-    def articles(self, linked_to: str | None = None) -> list[Article]:
-        """Every article, or those linked to one dispute (filtered before models are built)."""
-        if linked_to is None:
-            return self._all("articles", Article.from_dict)
-        raw = self._storage.data.get("articles", {})
-        return [
-            self._build("articles", Article.from_dict, key, doc)
-            for key, doc in raw.items()
-            if any(link.get("dispute") == linked_to for link in doc.get("links", ()))
-        ]
 
-    def link_counts(self) -> dict[str, int]:
-        """How many articles are linked to each dispute, straight from the stored data."""
-        counts: dict[str, int] = {}
-        for doc in self._storage.data.get("articles", {}).values():
-            for link in doc.get("links", ()):
-                slug = link.get("dispute")
-                counts[slug] = counts.get(slug, 0) + 1
-        return counts
-
-    def article(self, article_id: str) -> Article | None:
-        return self._load("articles", Article.from_dict, article_id)
-
-    def article_ids(self) -> list[str]:
-        return list(self._storage.data.get("articles", {}))
-
-    def put_articles(self, articles: Iterable[Article]) -> None:
-        self._put_many("articles", {a.id: a.to_dict() for a in articles})
-
-    def delete_articles(self, ids: Iterable[str]) -> None:
-        self._remove("articles", ids)
-
-    # -- feeds -------------------------------------------------------------------------------
-
-    def feeds(self) -> list[Feed]:
-        return sorted(self._all("feeds", Feed.from_dict), key=lambda f: f.added)
-
-    def feed(self, feed_id: str) -> Feed | None:
-        return self._load("feeds", Feed.from_dict, feed_id)
-
-    def put_feeds(self, feeds: Iterable[Feed]) -> None:
-        self._put_many("feeds", {f.id: f.to_dict() for f in feeds})
-
-    def delete_feeds(self, ids: Iterable[str]) -> None:
-        self._remove("feeds", ids)
-
-    # -- unmatched entries kept for rematch ---------------------------------------------------
-
-    def entries(self) -> dict[str, dict[str, Any]]:
-        return dict(self._storage.data.get("entries", {}))
-
-    def entry(self, key: str) -> dict[str, Any] | None:
-        found = self._storage.data.get("entries", {}).get(key)
-        return dict(found) if isinstance(found, dict) else None
-
-    def put_entries(self, entries: dict[str, dict[str, Any]]) -> None:
-        self._put_many("entries", entries)
-
-    def delete_entries(self, ids: Iterable[str]) -> None:
-        self._remove("entries", ids)
+def describe(db: Path) -> dict[str, str]:
+    return {"store": str(db), "backup": str(backup_path(db)), "lock": str(lock_path(db))}
 
 
 def lock_path(path: Path) -> Path:
@@ -452,21 +394,21 @@ def _identity(path: Path) -> tuple[int, ...] | None:
     return (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
 
 
-def _unchanged(store: Store, path: Path) -> bool:
+def _unchanged(store: FileStore, path: Path) -> bool:
     """Whether `store` was read from `path`, holds no change, and the file is still the
     generation it read."""
     return (store.path == path and not store.dirty and store.identity is not None
             and store.identity == _identity(path))
 
 
-def _read(path: Path) -> Store:
+def _read(path: Path) -> FileStore:
     identity = _identity(path)  # taken first: a file replaced meanwhile never looks unchanged
-    return Store(path, read_raw(path), identity)
+    return FileStore(path, read_raw(path), identity)
 
 
 @contextlib.contextmanager
 def open_store(path: Path, *, write: bool = False, lock_timeout: float = 10.0,
-               reuse: Store | None = None) -> Iterator[Store]:
+               reuse: Any = None) -> Iterator[FileStore]:
     """Open the store; with write=True, lock it and write once on a clean exit.
 
     An exception inside the block discards every change: the file is not touched.
@@ -478,12 +420,12 @@ def open_store(path: Path, *, write: bool = False, lock_timeout: float = 10.0,
         yield _read(path)
         return
     with writer_lock(path, lock_timeout):
-        store = reuse if reuse is not None and _unchanged(reuse, path) else _read(path)
+        store = reuse if isinstance(reuse, FileStore) and _unchanged(reuse, path) else _read(path)
         yield store
         store.flush()
 
 
-def create_store(path: Path, fill: Callable[[Store], None], *, lock_timeout: float = 10.0) -> bool:
+def create_store(path: Path, fill: Callable[[Any], None], *, lock_timeout: float = 10.0) -> bool:
     """Create a new store at `path` and let `fill` seed it. False if one already exists."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -493,7 +435,7 @@ def create_store(path: Path, fill: Callable[[Store], None], *, lock_timeout: flo
         if path.exists():
             read_raw(path)  # an unreadable file is reported, never replaced
             return False
-        store = Store(path, new_raw())
+        store = FileStore(path, new_raw())
         fill(store)
         store._storage.dirty = True
         store.flush()
