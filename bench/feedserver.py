@@ -1,12 +1,17 @@
-"""Synthetic RSS/Atom feed server on 127.0.0.1 for the tracker benchmark.
+"""Synthetic feed server on loopback hosts for the tracker benchmark.
 
-Serves ``/feed/{i}.xml`` (even i: RSS 2.0, odd i: Atom) and ``/feeds.opml``.
-Content is deterministic for a given (seed, feeds, entries, match_every).
+Serves ``/feed/{i}.xml`` and ``/feeds.opml``. Each feed takes one of the shapes in
+bench/shapes.py (``mix="real"``: WordPress, Substack, Google News, dockets, podcasts ...;
+``mix="plain"``: even i plain RSS 2.0, odd i plain Atom). With ``hosts=N`` (N > 1) the
+feeds are spread over N loopback addresses, 127.0.0.2 ... 127.0.0.(N+1) (all loopback on
+Linux), as real subscriptions are spread over many sites; one host is 127.0.0.1.
+Content is deterministic for a given (seed, feeds, entries, match_every, mix, hosts).
 Every response honours ETag / Last-Modified (answering 304 to a matching
 If-None-Match or If-Modified-Since) and is held back by a fixed delay that
-stands in for network latency.
+stands in for network latency. The server counts requests in flight per host, so a
+benchmark can show how polite a poll was.
 
-Run standalone: ``python bench/feedserver.py --feeds 200 --port 8765``.
+Run standalone: ``python bench/feedserver.py --feeds 200 --hosts 20 --port 8765``.
 """
 
 from __future__ import annotations
@@ -20,9 +25,10 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from email.utils import format_datetime, parsedate_to_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from xml.sax.saxutils import escape, quoteattr
 
-HOST = "127.0.0.1"
+from shapes import SHAPES, shape_of
+
+HOST = "127.0.0.1"  # the one host when hosts=1
 EPOCH = datetime(2025, 11, 1, 12, 0, 0, tzinfo=timezone.utc)
 
 # (dispute id, title templates, summary lead-ins); titles name the parties.
@@ -146,6 +152,8 @@ class Feed:
     content_type: str
     etag: str
     last_modified: datetime
+    shape: str = "rss"
+    matching: int = 0  # entries that mention a seeded dispute
 
 
 @dataclass
@@ -159,18 +167,23 @@ class Stats:
     not_found: int = 0
     inflight: int = 0
     max_inflight: int = 0
+    host_inflight: dict[str, int] = field(default_factory=dict)
+    max_per_host: int = 0  # the most requests one host had in flight at once
 
-    def enter(self) -> None:
-        """Record a request starting."""
+    def enter(self, host: str = HOST) -> None:
+        """Record a request to ``host`` starting."""
         with self.lock:
             self.requests += 1
             self.inflight += 1
             self.max_inflight = max(self.max_inflight, self.inflight)
+            self.host_inflight[host] = self.host_inflight.get(host, 0) + 1
+            self.max_per_host = max(self.max_per_host, self.host_inflight[host])
 
-    def leave(self, status: int) -> None:
-        """Record a request finishing with ``status``."""
+    def leave(self, host: str = HOST, status: int = 200) -> None:
+        """Record a request to ``host`` finishing with ``status``."""
         with self.lock:
             self.inflight -= 1
+            self.host_inflight[host] -= 1
             if status == 200:
                 self.ok += 1
             elif status == 304:
@@ -187,9 +200,11 @@ class Stats:
                 "304": self.not_modified,
                 "404": self.not_found,
                 "max_inflight": self.max_inflight,
+                "max_per_host": self.max_per_host,
             }
             self.requests = self.ok = self.not_modified = self.not_found = 0
             self.max_inflight = self.inflight
+            self.max_per_host = max(self.host_inflight.values(), default=0)
             return snap
 
 
@@ -199,6 +214,11 @@ def make_summary(rng: random.Random, lead: str) -> str:
     while sum(len(p) + 1 for p in parts) < 300:
         parts.append(rng.choice(FILLER))
     return " ".join(parts)[:300].rstrip() + "…"
+
+
+def site_of(feed: int) -> str:
+    """The publisher's site of feed `feed` (its articles live there; never fetched)."""
+    return f"https://site{feed}.example"
 
 
 def make_entries(seed: int, feed: int, entries: int, match_every: int) -> list[Entry]:
@@ -218,7 +238,7 @@ def make_entries(seed: int, feed: int, entries: int, match_every: int) -> list[E
         out.append(
             Entry(
                 title=title,
-                link=f"http://{HOST}/articles/f{feed:05d}/e{j:04d}.html",
+                link=f"{site_of(feed)}/{published:%Y/%m}/f{feed:05d}-e{j:04d}/",
                 guid=f"urn:bench:feed-{feed}:entry-{j}",
                 published=published,
                 summary=make_summary(rng, lead),
@@ -229,73 +249,24 @@ def make_entries(seed: int, feed: int, entries: int, match_every: int) -> list[E
     return out
 
 
-def render_rss(feed: int, entries: list[Entry]) -> str:
-    """Render entries as an RSS 2.0 document."""
-    items = "".join(
-        "<item>"
-        f"<title>{escape(e.title)}</title>"
-        f"<link>{escape(e.link)}</link>"
-        f'<guid isPermaLink="false">{escape(e.guid)}</guid>'
-        f"<pubDate>{format_datetime(e.published)}</pubDate>"
-        f"<description>{escape(e.summary)}</description>"
-        "</item>\n"
-        for e in entries
-    )
-    return (
-        '<?xml version="1.0" encoding="utf-8"?>\n'
-        '<rss version="2.0"><channel>\n'
-        f"<title>Bench News {feed}</title>"
-        f"<link>http://{HOST}/site/{feed}/</link>"
-        f"<description>Synthetic RSS feed {feed}</description>"
-        f"<lastBuildDate>{format_datetime(entries[0].published if entries else EPOCH)}"
-        "</lastBuildDate>\n"
-        f"{items}</channel></rss>\n"
-    )
-
-
-def render_atom(feed: int, entries: list[Entry]) -> str:
-    """Render entries as an Atom 1.0 document."""
-    items = "".join(
-        "<entry>"
-        f"<title>{escape(e.title)}</title>"
-        f"<link href={quoteattr(e.link)}/>"
-        f"<id>{escape(e.guid)}</id>"
-        f"<updated>{e.published.isoformat()}</updated>"
-        f"<summary>{escape(e.summary)}</summary>"
-        "</entry>\n"
-        for e in entries
-    )
-    updated = (entries[0].published if entries else EPOCH).isoformat()
-    return (
-        '<?xml version="1.0" encoding="utf-8"?>\n'
-        '<feed xmlns="http://www.w3.org/2005/Atom">\n'
-        f"<title>Bench News {feed}</title>"
-        f'<link href="http://{HOST}/site/{feed}/"/>'
-        f"<id>urn:bench:feed-{feed}</id>"
-        f"<updated>{updated}</updated>\n"
-        f"{items}</feed>\n"
-    )
-
-
-def build_feed(seed: int, feed: int, entries: int, match_every: int) -> Feed:
+def build_feed(seed: int, feed: int, entries: int, match_every: int, mix: str) -> Feed:
     """Generate, render and fingerprint one feed."""
+    shape = shape_of(feed, mix)
     items = make_entries(seed, feed, entries, match_every)
-    if feed % 2 == 0:
-        text, ctype = render_rss(feed, items), "application/rss+xml; charset=utf-8"
-    else:
-        text, ctype = render_atom(feed, items), "application/atom+xml; charset=utf-8"
-    body = text.encode("utf-8")
+    body, ctype = SHAPES[shape](feed, items, site_of(feed))
     etag = '"' + hashlib.sha1(body).hexdigest()[:20] + '"'
     newest = items[0].published if items else EPOCH
-    return Feed(body, ctype, etag, newest.replace(microsecond=0))
+    # A docket's entries speak of their own (unseeded) case: none of them matches.
+    matching = 0 if shape == "docket" else sum(e.dispute is not None for e in items)
+    return Feed(body, ctype, etag, newest.replace(microsecond=0), shape, matching)
 
 
-def render_opml(base_url: str, feeds: int) -> bytes:
+def render_opml(urls: list[str]) -> bytes:
     """Render an OPML 2.0 subscription list of all feeds."""
     outlines = "".join(
         f'<outline type="rss" text="Bench News {i}" title="Bench News {i}" '
-        f'xmlUrl="{base_url}/feed/{i}.xml" htmlUrl="http://{HOST}/site/{i}/"/>\n'
-        for i in range(feeds)
+        f'xmlUrl="{url}" htmlUrl="{site_of(i)}/"/>\n'
+        for i, url in enumerate(urls)
     )
     return (
         '<?xml version="1.0" encoding="utf-8"?>\n'
@@ -327,8 +298,15 @@ class BenchHTTPServer(ThreadingHTTPServer):
     daemon_threads = True
 
 
+def host_addresses(hosts: int) -> list[str]:
+    """127.0.0.1 for one host; 127.0.0.2 ... 127.0.0.(hosts+1) for several."""
+    if not 1 <= hosts <= 250:
+        raise ValueError("hosts must be between 1 and 250")
+    return [HOST] if hosts == 1 else [f"127.0.0.{k}" for k in range(2, hosts + 2)]
+
+
 class FeedServer:
-    """A threaded HTTP server holding pre-rendered feeds."""
+    """Threaded HTTP servers, one per loopback host, holding pre-rendered feeds."""
 
     def __init__(
         self,
@@ -338,27 +316,59 @@ class FeedServer:
         match_every: int = 10,
         seed: int = 1,
         port: int = 0,
+        hosts: int = 1,
+        mix: str = "plain",
     ) -> None:
-        """Render all feeds and bind to 127.0.0.1:``port`` (0 = any free port)."""
-        self.feeds = [build_feed(seed, i, entries, match_every) for i in range(feeds)]
+        """Render all feeds and bind one server per host (port 0: any free port)."""
+        self.feeds = [build_feed(seed, i, entries, match_every, mix) for i in range(feeds)]
         self.entries = entries
         self.match_every = match_every
         self.delay = delay_ms / 1000.0
         self.stats = Stats()
-        self.httpd = BenchHTTPServer((HOST, port), self._handler_class())
-        self.base_url = f"http://{HOST}:{self.httpd.server_address[1]}"
-        self.opml = render_opml(self.base_url, feeds)
-        self._thread: threading.Thread | None = None
+        self.httpds: list[BenchHTTPServer] = []
+        for address in host_addresses(hosts):
+            # The same port on every host when it is free there, else any.
+            wanted = port or (self.httpds[0].server_address[1] if self.httpds else 0)
+            try:
+                httpd = BenchHTTPServer((address, wanted), self._handler_class())
+            except OSError:
+                httpd = BenchHTTPServer((address, 0), self._handler_class())
+            self.httpds.append(httpd)
+        self.httpd = self.httpds[0]
+        # Feeds are dealt to hosts in a shuffled order (seeded): a subscription list is
+        # neither sorted by host nor evenly interleaved.
+        order = list(range(feeds))
+        random.Random(f"{seed}:hosts").shuffle(order)
+        self.feed_host = {feed: self.httpds[n % len(self.httpds)] for n, feed in
+                          enumerate(order)}
+        self.base_url = self.url_of(self.httpd)
+        self.opml = render_opml([self.feed_url(i) for i in range(feeds)])
+        self._threads: list[threading.Thread] = []
+
+    @staticmethod
+    def url_of(httpd: BenchHTTPServer) -> str:
+        host, port = httpd.server_address[:2]
+        return f"http://{host}:{port}"
+
+    @property
+    def hosts(self) -> int:
+        return len(self.httpds)
 
     @property
     def matching_entries(self) -> int:
         """Number of entries, across all feeds, that mention a dispute."""
-        total = len(self.feeds) * self.entries
-        return 0 if self.match_every <= 0 else (total + self.match_every - 1) // self.match_every
+        return sum(f.matching for f in self.feeds)
+
+    def shapes(self) -> dict[str, int]:
+        """How many feeds take each shape."""
+        out: dict[str, int] = {}
+        for f in self.feeds:
+            out[f.shape] = out.get(f.shape, 0) + 1
+        return out
 
     def feed_url(self, i: int) -> str:
         """URL of feed ``i``."""
-        return f"{self.base_url}/feed/{i}.xml"
+        return f"{self.url_of(self.feed_host[i])}/feed/{i}.xml"
 
     def _handler_class(self) -> type[BaseHTTPRequestHandler]:
         """Build a request handler class bound to this server."""
@@ -370,13 +380,14 @@ class FeedServer:
 
             def do_GET(self) -> None:
                 """Serve a feed, the OPML list, or 404."""
-                server.stats.enter()
+                host = self.server.server_address[0]
+                server.stats.enter(host)
                 status = 404
                 try:
                     time.sleep(server.delay)
                     status = self._respond()
                 finally:
-                    server.stats.leave(status)
+                    server.stats.leave(host, status)
 
             def _respond(self) -> int:
                 """Write the response and return its status code."""
@@ -431,15 +442,18 @@ class FeedServer:
         return self.feeds[int(index)]
 
     def start(self) -> FeedServer:
-        """Serve in a daemon thread."""
-        self._thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
-        self._thread.start()
+        """Serve in daemon threads, one per host."""
+        for httpd in self.httpds:
+            thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+            thread.start()
+            self._threads.append(thread)
         return self
 
     def stop(self) -> None:
-        """Shut the server down."""
-        self.httpd.shutdown()
-        self.httpd.server_close()
+        """Shut the servers down."""
+        for httpd in self.httpds:
+            httpd.shutdown()
+            httpd.server_close()
 
     def __enter__(self) -> FeedServer:
         """Start on entering a ``with`` block."""
@@ -459,16 +473,19 @@ def main() -> None:
     ap.add_argument("--match-every", type=int, default=10, help="1 in N entries mention a dispute")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--port", type=int, default=8765)
+    ap.add_argument("--hosts", type=int, default=1, help="loopback hosts to spread feeds over")
+    ap.add_argument("--mix", choices=["plain", "real"], default="real")
     args = ap.parse_args()
-    server = FeedServer(
-        args.feeds, args.entries, args.delay_ms, args.match_every, args.seed, args.port
-    )
-    print(f"serving {args.feeds} feeds at {server.base_url}/feed/N.xml")
-    print(f"OPML at {server.base_url}/feeds.opml")
+    server = FeedServer(args.feeds, args.entries, args.delay_ms, args.match_every, args.seed,
+                        args.port, args.hosts, args.mix)
+    print(f"serving {args.feeds} feeds on {server.hosts} host(s), e.g. {server.feed_url(0)}")
+    print(f"OPML at {server.base_url}/feeds.opml; shapes {server.shapes()}")
+    threads = server.start()._threads
     try:
-        server.httpd.serve_forever()
+        for thread in threads:
+            thread.join()
     except KeyboardInterrupt:
-        server.httpd.server_close()
+        server.stop()
 
 
 if __name__ == "__main__":

@@ -57,10 +57,13 @@ def main() -> None:
     ap.add_argument("--entries", type=int, default=50)
     ap.add_argument("--delay-ms", type=float, default=50.0)
     ap.add_argument("--top", type=int, default=25)
+    ap.add_argument("--hosts", type=int, default=20, help="loopback hosts (20)")
+    ap.add_argument("--mix", choices=["plain", "real"], default="real")
     args = ap.parse_args()
     precompile()
     with (
-        FeedServer(args.feeds, args.entries, args.delay_ms) as server,
+        FeedServer(args.feeds, args.entries, args.delay_ms, hosts=args.hosts,
+                   mix=args.mix) as server,
         tempfile.TemporaryDirectory(prefix="bench-profile-") as d,
     ):
         tmp = Path(d)
@@ -69,15 +72,18 @@ def main() -> None:
         tracker = [sys.executable, "-m", "tracker"]
         for argv in (["init"], ["feed", "import", str(tmp / "feeds.opml")]):
             subprocess.run(tracker + argv, env=env, check=True, capture_output=True)
-        print(f"{args.feeds} feeds x {args.entries} entries, {args.delay_ms:g} ms delay, "
+        print(f"{args.feeds} feeds x {args.entries} entries on {server.hosts} hosts "
+              f"({args.mix} shapes), {args.delay_ms:g} ms delay, "
               f"{os.cpu_count()} cores; tracker config:\n{BENCH_CONFIG}")
         for label in ("cold poll", "all-304 poll"):
             before, start = server_cpu(), time.perf_counter()
             done = subprocess.run([sys.executable, "-c", CHILD, str(args.top)], env=env,
                                   capture_output=True, text=True, check=False)
             wall = time.perf_counter() - start
+            stats = server.stats.snapshot_and_reset()
             print(f"== {label}: {wall:.2f} s wall (exit {done.returncode}), "
-                  f"feed server {server_cpu() - before:.2f} s CPU")
+                  f"feed server {server_cpu() - before:.2f} s CPU, at most "
+                  f"{stats['max_inflight']} requests in flight, {stats['max_per_host']} per host")
             print(done.stderr)
 
 

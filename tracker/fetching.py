@@ -34,7 +34,6 @@ USER_AGENT = f"tracker/{__version__} (+{HOMEPAGE})"
 FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/rdf+xml",
               "application/feed+json", "application/xml", "text/xml")
 _PERMANENT = (301, 308)
-CONNECTIONS_PER_CLIENT = 8
 _SUMMARY_MAX = 2000
 _TITLE_MAX = 500
 
@@ -43,7 +42,7 @@ _TITLE_MAX = 500
 class Settings:
     """How a poll fetches; mirrors the [poll] table of config.toml."""
 
-    concurrency: int = 16
+    concurrency: int = 64
     per_host: int = 2
     connect_timeout: float = 10.0
     timeout: float = 30.0
@@ -361,12 +360,21 @@ def warm_up() -> None:
 
 
 class Fetcher:
-    """Downloads feeds with one shared client; see fetch_all."""
+    """Downloads feeds, one small client per host; see fetch_all.
+
+    A host's feeds go through its own client, whose pool holds at most `per_host`
+    connections: they stay open between that host's feeds (a poll of 200 feeds on 20
+    hosts opens about 40 connections, not 200), and httpcore, which scans every pooled
+    connection each time a request starts or ends, scans only that host's few.
+    A client costs ~0.15 ms to make, so hosts with one feed cost next to nothing.
+    """
 
     def __init__(self, settings: Settings, transport: httpx.AsyncBaseTransport | None = None):
         self.settings = settings
         self._transport = transport
         self._hosts: dict[str, asyncio.Semaphore] = {}
+        self._clients: dict[str, httpx.AsyncClient] = {}
+        self._tls: Any = None
 
     def client(self, connections: int, tls: Any) -> httpx.AsyncClient:
         s = self.settings
@@ -383,24 +391,29 @@ class Fetcher:
                                " text/xml;q=0.9, text/html;q=0.5, */*;q=0.1"},
         )
 
-    def clients(self) -> list[httpx.AsyncClient]:
-        """Several small clients rather than one large one.
+    def client_for(self, host: str) -> httpx.AsyncClient:
+        if host not in self._clients:
+            if self._tls is None:
+                self._tls = _TLS.get()
+            self._clients[host] = self.client(max(self.settings.per_host, 1), self._tls)
+        return self._clients[host]
 
-        httpcore scans every pooled connection each time a request starts or ends, so
-        one pool of N connections costs O(N) per event; shards of at most
-        CONNECTIONS_PER_CLIENT keep that scan short when many feeds are in flight.
+    async def aclose(self) -> None:
+        for client in self._clients.values():
+            with contextlib.suppress(Exception):
+                await client.aclose()
+
+    async def fetch(self, req: Request, total: asyncio.Semaphore) -> tuple[Result, bytes, str]:
+        """One feed, within the total time limit. Returns (result, body, content type).
+
+        The host's gate is taken before a slot of `total`: a feed waiting for its host
+        must not hold a slot that a feed of another, idle host could use.
         """
-        total = max(self.settings.concurrency, 1)
-        shards = -(-total // CONNECTIONS_PER_CLIENT)
-        tls = _TLS.get()
-        return [self.client(-(-total // shards), tls) for _ in range(shards)]
-
-    async def fetch(self, client: httpx.AsyncClient, req: Request) -> tuple[Result, bytes, str]:
-        """One feed, within the total time limit. Returns (result, body, content type)."""
         host = httpx.URL(req.url).host if "://" in req.url else ""
         gate = self._hosts.setdefault(host, asyncio.Semaphore(max(self.settings.per_host, 1)))
-        async with gate:
+        async with gate, total:
             try:
+                client = self.client_for(host)
                 return await asyncio.wait_for(self._get(client, req), self.settings.timeout)
             except _TooBig:
                 limit = self.settings.max_bytes
@@ -518,9 +531,8 @@ async def _fetch_all(requests: Sequence[Request], settings: Settings,
     total = asyncio.Semaphore(max(settings.concurrency, 1))
     parsers = _Parsers(settings, len(requests), digest)
 
-    async def one(client: httpx.AsyncClient, req: Request) -> Result:
-        async with total:
-            result, body, ctype = await fetcher.fetch(client, req)
+    async def one(req: Request) -> Result:
+        result, body, ctype = await fetcher.fetch(req, total)
         if body or result.outcome == "ok":
             try:
                 result.parsed, result.digest = await parsers.parse(body, req.url, ctype)
@@ -532,14 +544,10 @@ async def _fetch_all(requests: Sequence[Request], settings: Settings,
             on_done(result)
         return result
 
-    clients = fetcher.clients()
     try:
-        async with contextlib.AsyncExitStack() as stack:
-            for client in clients:
-                await stack.enter_async_context(client)
-            return list(await asyncio.gather(
-                *(one(clients[i % len(clients)], r) for i, r in enumerate(requests))))
+        return list(await asyncio.gather(*(one(r) for r in requests)))
     finally:
+        await fetcher.aclose()
         parsers.close()
 
 
