@@ -34,7 +34,8 @@ READER_VENV = BENCH / ".venv-reader"
 READER_POLL = BENCH / "reader_poll.py"
 READER_PACKAGES = ["reader", "sgmllib3k"]  # reader's vendored feedparser imports `sgmllib`
 GNU_TIME = Path("/usr/bin/time")
-SECTIONS = {"a": "tracker", "b": "reader", "c": "floor", "d": "big", "e": "startup"}
+SECTIONS = {"a": "tracker", "b": "reader", "c": "floor", "d": "big", "e": "startup",
+            "f": "matching"}
 POLL_KEYS = (
     "feeds_ok",
     "feeds_failed",
@@ -656,7 +657,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     )
     ap.add_argument(
         "--only",
-        help="comma-separated sections: a/tracker, b/reader, c/floor, d/big, e/startup",
+        help="comma-separated sections: a/tracker, b/reader, c/floor, d/big, e/startup, "
+        "f/matching",
     )
     ap.add_argument(
         "--out", type=Path, default=BENCH / "results" / "latest.json", help="JSON results file"
@@ -698,6 +700,16 @@ def bench_small(b: Bench, sections: set[str]) -> None:
                 floor_run(b, bodies, server)
 
 
+def bench_matching(b: Bench) -> str:
+    """(f) bench/matching.py: 3 against 300 disputes, its own table (JSON beside --out)."""
+    argv = [sys.executable, str(BENCH / "matching.py"), "--runs", str(b.args.runs),
+            "--out", str(b.args.out.with_name("matching.json"))]
+    done = subprocess.run(argv, capture_output=True, text=True, timeout=b.args.timeout)
+    if done.returncode not in (0, 1):  # 1: a goal missed, shown in its table
+        b.measure("matching").fail(done.stderr.strip()[-500:] or f"exit {done.returncode}")
+    return done.stdout
+
+
 def precompile() -> None:
     """Byte-compile the tracker package, as `pip install` does for an installed tool.
 
@@ -723,9 +735,12 @@ def main(argv: list[str] | None = None) -> int:
         bench_big(b)
     if "startup" in sections:
         bench_startup(b)
+    matching = bench_matching(b) if "matching" in sections else ""
 
     rows = build_rows(b)
     print(format_table(rows))
+    if matching:
+        print(f"\nmatching, 3 against 300 disputes (bench/matching.py):\n{matching}", end="")
     errors: dict[str, list[str]] = {}
     for m in b.measures.values():
         if m.error:

@@ -262,3 +262,23 @@ def test_a_claimant_name_inside_another_disputes_longer_name_is_found() -> None:
         "getty-photographers",
         "getty-v-stability",
     ]
+
+
+def test_a_poll_builds_its_matcher_once_and_ships_it_built(monkeypatch: pytest.MonkeyPatch) -> None:
+    import pickle
+
+    from tracker import polling
+
+    digest = polling._Digest([NYT, CODA, GETTY], SUBJECTS)
+    digest.prepare()  # in the main process, before the parser processes start
+    shipped = pickle.dumps(digest)
+    polling._compiled.clear()  # as in a fresh parser process
+
+    def no_second_build(*args: object) -> None:
+        raise AssertionError("the matcher was built again")
+
+    monkeypatch.setattr(polling, "_matcher", no_second_build)
+    worker = pickle.loads(shipped)
+    assert worker.matcher.match("NYT sues OpenAI over copyright") == [
+        Match("nyt-v-openai", ("claimant:NYT", "respondent:OpenAI", "subject:sues"))
+    ]

@@ -513,6 +513,9 @@ class _Parsers:
         if self.pool is None:
             import feedparser  # noqa: F401  # see the class docstring
 
+            prepare = getattr(self.digest, "prepare", None)
+            if prepare is not None:  # work the digest does once for every worker, e.g.
+                prepare()  # the poll's matcher: built here, inherited or pickled with it
             self.pool = ProcessPoolExecutor(max_workers=self.workers, initializer=_install,
                                             initargs=(self.digest,))
         loop = asyncio.get_running_loop()

@@ -101,7 +101,7 @@ def poll(db: Location, config: Config, *, only: Sequence[str] = (), lock_timeout
 
 
 def _matcher(disputes: Sequence[models.Dispute], terms: Sequence[str]) -> Matcher:
-    from tracker.matching import Matcher  # its regexes compile on import: only when matching
+    from tracker.matching import Matcher  # imports pyahocorasick: only when matching
 
     return Matcher(disputes, terms)
 
@@ -118,7 +118,8 @@ class _Digest:
 
     fetch_all runs it in the worker process that parsed the feed, so matching shares the
     second core with parsing instead of queueing behind the main process's downloads.
-    It is pickled once per worker; the matcher compiles there on first use.
+    The matcher is built once per poll, in the main process, just before the workers
+    start (`prepare`); they inherit it (fork) or receive it with the digest (pickle).
     """
 
     def __init__(self, disputes: Sequence[models.Dispute], terms: Sequence[str]) -> None:
@@ -131,6 +132,20 @@ class _Digest:
             _compiled.clear()
             _compiled[self.key] = _matcher(self.disputes, self.terms)
         return _compiled[self.key]
+
+    def prepare(self) -> None:
+        """Build the matcher now, so that the parser processes get it built."""
+        self.matcher  # noqa: B018  # the property builds and caches it
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {**self.__dict__, "built": _compiled.get(self.key)}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        built = state.pop("built")
+        self.__dict__.update(state)
+        if built is not None:
+            _compiled.clear()
+            _compiled[self.key] = built
 
     def __call__(self, parsed: Parsed) -> tuple[list[list[Match]], list[str | None]]:
         match = self.matcher.match
