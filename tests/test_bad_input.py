@@ -69,7 +69,10 @@ ARGS: list[tuple[tuple[str, ...], int, str]] = [
     (("article", "list", "--since", "yesterday"), 2, "invalid date 'yesterday'"),
     (("article", "list", "--since", "99999999d"), 2, "invalid --since '99999999d'"),
     (("article", "list", "--since", "9999999999999w"), 2, "too far back"),
-    (("news", "--since", "last week"), 2, "invalid date 'last week'"),
+    (("news", "--since", "last week"), 2, "invalid --since 'last week'"),
+    (("news", "--on", "monday"), 2, "invalid --on 'monday'"),
+    (("news", "--on", "today", "--since", "7d"), 2, "--on cannot be combined"),
+    (("news", "--since", "today", "--until", "yesterday"), 2, "--since must be before"),
     (("news", "--since", "99999999d"), 2, "invalid --since '99999999d'"),
     (("timeline", "nyt-v-openai", "--until", "2025-99"), 2, "invalid date '2025-99'"),
     # URLs
@@ -448,8 +451,7 @@ MALFORMED: list[tuple[str, Callable[[dict[str, Any]], None], tuple[str, ...], st
     ("published a number", lambda d: next(iter(d["articles"].values())).update(published=5),
      ("article", "list"), "published: expected text or null"),
     ("kept item without url", lambda d: d["entries"].update(k=5), ("rematch",), "entries/k"),
-    ("last poll note a number", lambda d: d["meta"].update(last_poll=5), ("news",),
-     "meta/last_poll"),
+    ("read marker a number", lambda d: d["meta"].update(news=5), ("news",), "meta/news"),
 ]
 
 

@@ -374,9 +374,13 @@ def test_quiet_lists_new_coverage_per_dispute(run, seeded, server):
     subscribe(run, server.url("/f"))
     result = run("poll", "--quiet")
     assert result.exit_code == 0
-    assert "nyt-v-openai: 1 new" in result.stdout
-    assert "getty-v-stability: 1 new" in result.stdout
-    assert NYT["title"] in result.stdout
+    # the digest's rendering: a headline, then each dispute with its stories and links
+    lines = result.stdout.splitlines()
+    assert lines[0] == "2 stories in 2 disputes, in this poll"
+    assert "Getty Images v. Stability AI · appeal · getty-v-stability" in lines
+    heading = lines.index("The New York Times v. Microsoft and OpenAI · discovery · nyt-v-openai")
+    assert NYT["title"] in lines[heading + 1]
+    assert lines[heading + 2] == "    https://news.example.com/nyt-openai"
 
 
 def test_second_poll_exits_75_at_once(run, seeded, db):
@@ -427,10 +431,11 @@ def test_news_groups_what_the_last_poll_attached(run, seeded, server):
     subscribe(run, server.url("/f"))
     poll_json(run)
     news = as_json(run("news", "--json"))
-    assert sorted(news["disputes"]) == ["getty-v-stability", "nyt-v-openai"]
+    assert [g["slug"] for g in news["disputes"]] == ["getty-v-stability", "nyt-v-openai"]
+    assert news["marker_moved"] and news["stories"] == 2
     server.routes["/f"].body = rss([NYT, GETTY, OTHER])
     poll_json(run)
-    assert as_json(run("news", "--json"))["disputes"] == {}
+    assert as_json(run("news", "--json"))["disputes"] == []
     assert len(as_json(run("news", "--since", "2000-01-01", "--json"))["disputes"]) == 2
 
 

@@ -305,6 +305,9 @@ def _side_tables(data: Raw) -> Iterator[Problem]:
         elif key == "last_poll" and not isinstance(note.get("started", ""), str):
             yield Problem("record", "meta/last_poll.started", "expected a timestamp, found "
                           + _found(note.get("started")))
+        elif key == "news" and not isinstance(note.get("read_until", ""), str):
+            yield Problem("record", "meta/news.read_until", "expected a timestamp, found "
+                          + _found(note.get("read_until")))
 
 
 def _dangling(built: dict[str, dict[str, Any]], slugs: set[str]) -> Iterator[Problem]:

@@ -198,7 +198,10 @@ class _Merger:
                  early: _EarlyMatches | None = None) -> None:
         self.store = store
         self.summary = summary
-        self.now = summary.started
+        # The time of this merge, taken under the store's lock, stamps what it attaches
+        # and records: `tracker news` moves its read marker under the same lock, so an
+        # item can never arrive with a time the marker has already passed.
+        self.now = now_iso()
         disputes = store.disputes()
         fresh = early is not None and early.signature == _signature(disputes)
         self.early = early.found if early is not None and fresh else {}

@@ -1,5 +1,6 @@
 """`tracker poll`, `tracker rematch` and `tracker news`: coverage arriving from feeds."""
 
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Annotated, Any
@@ -11,7 +12,16 @@ from tracker.cli.output import JsonOpt
 from tracker.errors import ExitCode
 
 if TYPE_CHECKING:
+    from tracker.digest import Digest
     from tracker.polling import PollSummary
+
+
+def _poll_digest(db: Any, started: str) -> "Digest":
+    from tracker import digest
+    from tracker.storage import open_store
+
+    with open_store(db) as store:
+        return digest.since_poll(store, started)
 
 
 def _print_attached(attached: dict[str, list[dict[str, str]]]) -> None:
@@ -24,6 +34,8 @@ def _print_attached(attached: dict[str, list[dict[str, str]]]) -> None:
 
 
 def _report(summary: "PollSummary", quiet: bool) -> None:
+    """The summary on stderr (unless quiet), then on stdout what this poll brought, in the
+    digest's words; nothing at all when it brought nothing (cron mails nothing)."""
     if not quiet:
         output.say(
             f"polled {summary.feeds_polled} feed(s): {summary.feeds_ok} ok, "
@@ -31,7 +43,10 @@ def _report(summary: "PollSummary", quiet: bool) -> None:
             f"{summary.feeds_skipped} skipped; {summary.entries_seen} entries, "
             f"{summary.articles_new} new article(s), {summary.articles_attached} attached, "
             f"{summary.events_new} docket event(s)")
-    _print_attached(summary.attached)
+    if summary.articles_attached or summary.events_new:
+        found = _poll_digest(env().db, summary.started)
+        if not found.empty():
+            _show_digest(found)
     for failure in summary.failures if not quiet else []:
         output.warn(f"{failure['url']}: {failure['error']}")
 
@@ -105,23 +120,39 @@ def rematch(
 
 @app.command()
 def news(
-    since: Annotated[str | None, typer.Option(help="YYYY-MM-DD or 7d (default: last poll).")]
+    since: Annotated[str | None, typer.Option(help="From: yesterday, today, a date, 7d / 12h, "
+                                              "or a time (default: when you last looked).")]
     = None,
+    until: Annotated[str | None, typer.Option(help="Up to (a day counts whole; default: "
+                                              "now).")] = None,
+    on: Annotated[str | None, typer.Option(help="One calendar day, local time: yesterday, "
+                                           "today or a date.")] = None,
+    peek: Annotated[bool, typer.Option("--peek", help="Do not move the read marker.")] = False,
+    md: Annotated[bool, typer.Option("--md", help="Print Markdown (to mail or paste).")]
+    = False,
     json_: JsonOpt = False,
 ) -> None:
-    """What was attached since the last poll (or --since), grouped by dispute."""
-    from tracker.polling import news as get_news
+    """What is new since you last looked: coverage and docket entries, by dispute, with
+    links. Moves the read marker unless a window is given, e.g. `tracker news --on yesterday`."""
+    from tracker import digest
 
-    with env().read() as store:
-        start, grouped = get_news(store, since=since,
-                                  days=int(env().config.section("news").get("days", 7)))
+    days = int(env().config.section("news").get("days", 7))
+    explicit = since is not None or until is not None or on is not None
+    with env().read() if peek or explicit else env().write() as store:
+        found = digest.news(store, since=since, until=until, on=on, mark=not peek,
+                            default_days=days)
+    _show_digest(found, md=md, json_=json_)
+
+
+def _show_digest(found: "Digest", *, md: bool = False, json_: bool = False) -> None:
+    """The digest on stdout: JSON, Markdown, or plain lines (the terminal, cron's mail)."""
+    from tracker import digest
+
     if json_:
-        output.write_json({"since": start, "disputes": {
-            slug: [render.article_row(a) for a in items] for slug, items in grouped.items()}})
-        return
-    if not grouped:
-        output.say(f"nothing attached since {start}")
-    for slug, items in grouped.items():
-        rows = [render.article_row(a) for a in items]
-        output.emit(rows, render.ARTICLE_COLUMNS[:4], output.Format.table,
-                    title=f"{slug}: {len(items)} since {start[:16]}")
+        output.write_json(digest.to_dict(found, render.article_row))
+    elif md:
+        sys.stdout.write(digest.markdown(found))
+        sys.stdout.flush()
+    else:
+        for style, line in digest.text_lines(found):
+            output.console().print(output.safe(line, style, multiline=True))
