@@ -338,7 +338,7 @@ IMPORTS: list[tuple[str, str | bytes, str]] = [
     ("a list", "[]", "$: expected object, found array"),
     ("a string", '"hello"', "$: expected object, found string"),
     ("null", "null", "$: expected object, found null"),
-    ("missing keys", '{"schema_version": 1}', "$.exported_at: missing (required)"),
+    ("missing keys", '{"schema_version": 1}', "$.disputes: missing (required)"),
     ("unknown top-level key", _export(colour=1), "$.colour: unknown field"),
     ("newer version", _export(schema_version=9), "export format 9 is newer"),
     ("version as text", _export(schema_version="1"), '$.schema_version: must be 1, found "1"'),

@@ -63,9 +63,18 @@ def test_list_csv_has_a_header_and_a_row_per_dispute(run, seeded):
     r = run("dispute", "list", "--csv")
     assert r.exit_code == 0
     rows = list(csv.DictReader(io.StringIO(r.stdout)))
-    assert list(rows[0]) == ["slug", "title", "kind", "status", "where", "since", "articles"]
+    assert list(rows[0]) == ["slug", "title", "kind", "status", "since", "last_event",
+                             "jurisdictions", "courts", "dockets", "claimants", "respondents",
+                             "articles"]
     assert [row["slug"] for row in rows] == SEEDED
-    assert rows[1]["where"] == "UK; US"
+    getty, nyt = rows[1], rows[2]
+    assert getty["jurisdictions"] == "UK; US"
+    assert getty["dockets"] == "IL-2023-000007; 1:23-cv-00135"
+    assert getty["last_event"] == "2025-12-16"
+    assert nyt["claimants"] == "The New York Times Company"
+    assert nyt["respondents"] == "Microsoft Corporation; OpenAI, Inc."
+    assert nyt["courts"] == "U.S. District Court for the Southern District of New York"
+    assert (nyt["since"], nyt["status"], nyt["articles"]) == ("2023-12-27", "discovery", "0")
 
 
 def test_list_refuses_two_formats(run, seeded):
@@ -569,7 +578,8 @@ def test_forum_add_and_remove(run, seeded):
     assert "added forum Tokyo District Court, No. 2026(wa)1" in r.stderr
     d = show(run, "coda-v-openai")
     assert d["forums"] == [{"name": "Tokyo District Court", "jurisdiction": "JP",
-                            "docket": "2026(wa)1", "courtlistener_id": 123, "note": ""}]
+                            "docket": "2026(wa)1", "courtlistener_id": 123, "note": "",
+                            "judge": ""}]
     assert slugs(as_json(run("dispute", "list", "--jurisdiction", "jp", "--json"))) == [
         "coda-v-openai"]
     r = run("dispute", "forum", "remove", "coda-v-openai", "1")

@@ -6,6 +6,7 @@ return what the CLI shows. They raise TrackerError subclasses; they never print.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -95,6 +96,16 @@ def _status_event(d: Dispute, status: str, date: str, text: str, **extra: Any) -
     return event
 
 
+def check_new_slug(store: Store, slug: str) -> str:
+    """A valid slug no dispute uses yet."""
+    slug = models.check_slug(slug)
+    if store.dispute(slug) is not None:
+        raise ConflictError(
+            f"a dispute '{slug}' already exists", hint="choose another --slug, or edit that one"
+        )
+    return slug
+
+
 def add_dispute(
     store: Store,
     title: str,
@@ -146,6 +157,39 @@ def add_dispute(
     )
     store.put_dispute(dispute)
     return dispute
+
+
+def settle_new_dispute(d: Dispute, *, status_given: bool, stamp: str) -> None:
+    """Fill in what a dispute written whole (a case file, an import) leaves implicit.
+
+    Empty stamps take `stamp`; the status is the latest status event's, and each status
+    event names the one before it; with no status event, the status is recorded as the
+    first one (as `dispute add` does). InputError when a given status contradicts the
+    timeline.
+    """
+    d.created = d.created or stamp
+    d.updated = d.updated or stamp
+    for e in d.events:
+        e.recorded = e.recorded or stamp
+    history = d.status_history()
+    if not history:
+        d.events.append(Event(date=d.started or stamp[:10],
+                              text=f"Recorded with status '{d.status}'.", status=d.status,
+                              recorded=stamp))
+        return
+    latest = history[-1]
+    if status_given and latest.status != d.status:
+        raise InputError(
+            f"status '{d.status}' is not the timeline's latest status '{latest.status}' "
+            f"(event of {latest.date})",
+            hint="leave out the status (the latest status event sets it), or fix the events",
+        )
+    d.status = latest.status or d.status
+    previous: str | None = None
+    for e in history:
+        if e.previous_status is None:
+            e.previous_status = previous
+        previous = e.status
 
 
 def _clean_list(items: Iterable[str]) -> list[str]:
@@ -323,16 +367,70 @@ def remove_event(store: Store, slug: str, number: int) -> Event:
     correcting status change instead.
     """
     d = get_dispute(store, slug)
-    timeline = d.timeline()
-    if not 1 <= number <= len(timeline):
-        raise NotFoundError(f"'{slug}' has no event #{number}", hint=f"it has {len(timeline)}")
-    event = timeline[number - 1]
+    event = _event_number(d, number)
     if event.status:
         raise InputError(
             f"event #{number} records a status change and is kept as history",
             hint="record the correct status with 'tracker dispute status'",
         )
     d.events.remove(event)
+    d.updated = now_iso()
+    store.put_dispute(d)
+    return event
+
+
+def _event_number(d: Dispute, number: int) -> Event:
+    timeline = d.timeline()
+    if not 1 <= number <= len(timeline):
+        raise NotFoundError(f"'{d.slug}' has no event #{number}",
+                            hint=f"it has {len(timeline)}; see 'tracker dispute event list "
+                                 f"{d.slug}'")
+    return timeline[number - 1]
+
+
+def edit_event(
+    store: Store,
+    slug: str,
+    number: int,
+    *,
+    date: str | None = None,
+    text: str | None = None,
+    source: str | None = None,
+    note: str | None = None,
+    unconfirmed: bool | None = None,
+) -> Event:
+    """Correct event #`number` of the timeline (its date, text, source, note, certainty).
+
+    A status event may be re-dated only where it keeps its place among the status
+    changes: the history of statuses is never reordered.
+    """
+    d = get_dispute(store, slug)
+    event = _event_number(d, number)
+    before = dataclasses.replace(event)
+    order = [id(e) for e in d.status_history()]
+    if date is not None:
+        event.date = models.check_date(date)
+    if text is not None:
+        if not text.strip():
+            raise InputError("an event needs a description")
+        event.text = text.strip()
+    if source is not None:
+        event.source = check_url(source, what="source URL") if source.strip() else None
+    if note is not None:
+        event.note = note
+    if unconfirmed is not None:
+        event.unconfirmed = unconfirmed
+    if event == before:
+        raise InputError(f"nothing to change for event #{number}",
+                         hint="give --date, --text, --source, --note, --unconfirmed or "
+                              "--confirmed with a new value")
+    if event.status and [id(e) for e in d.status_history()] != order:
+        raise InputError(
+            f"event #{number} records the status '{event.status}'; dated {event.date} it "
+            "would move before or after another status change",
+            hint="a status history is not reordered; record the correct status with "
+                 "'tracker dispute status'",
+        )
     d.updated = now_iso()
     store.put_dispute(d)
     return event
@@ -351,21 +449,20 @@ def add_party(
     aliases: Sequence[str] = (),
     note: str = "",
 ) -> Party:
-    """Add a party, or add aliases to an existing party of the same name and role."""
+    """Add a party, or add aliases to the party already known by that name or alias."""
     d = get_dispute(store, slug)
     if not name.strip():
         raise InputError("a party needs a name")
     role = models.check_role(role)
-    existing = next(
-        (p for p in d.parties if p.name.casefold() == name.strip().casefold()), None
-    )
+    existing = d.find_party(name)
     if existing is not None:
         if existing.role != role:
             raise ConflictError(
                 f"'{existing.name}' is already a {existing.role} in '{slug}'",
-                hint="remove the party first to change its role",
+                hint=f"change its role with 'tracker dispute party edit {slug} "
+                     f"\"{existing.name}\" --role {role}'",
             )
-        added = [a for a in _clean_list(aliases) if a not in existing.aliases]
+        added = _new_aliases(existing, [name.strip(), *_clean_list(aliases)])
         if not added:
             raise ConflictError(f"'{existing.name}' is already a {role} in '{slug}'")
         existing.aliases.extend(added)
@@ -384,18 +481,107 @@ def add_party(
     return party
 
 
-def remove_party(store: Store, slug: str, name: str) -> Party:
-    d = get_dispute(store, slug)
+def _new_aliases(party: Party, names: Iterable[str]) -> list[str]:
+    """Those of `names` the party is not yet known by (its name or an alias, any case)."""
+    known = {n.casefold() for n in (party.name, *party.aliases)}
+    out = []
+    for n in names:
+        if n.strip() and n.strip().casefold() not in known:
+            out.append(n.strip())
+            known.add(n.strip().casefold())
+    return out
+
+
+def get_party(d: Dispute, name: str) -> Party:
+    """The party called `name` (or known by it as its one alias), or NotFoundError."""
     party = d.find_party(name)
     if party is None:
         names = [p.name for p in d.parties]
         close = models.suggest(name, names)
         hint = f"did you mean '{close}'?" if close else f"parties: {', '.join(names) or 'none'}"
-        raise NotFoundError(f"'{slug}' has no party '{name}'", hint=hint)
+        raise NotFoundError(f"'{d.slug}' has no party '{name}'", hint=hint)
+    return party
+
+
+def remove_party(store: Store, slug: str, name: str) -> Party:
+    """Remove the party of that exact name, or the one party known by that alias."""
+    d = get_dispute(store, slug)
+    party = get_party(d, name)
     d.parties.remove(party)
     d.updated = now_iso()
     store.put_dispute(d)
     return party
+
+
+def edit_party(
+    store: Store,
+    slug: str,
+    name: str,
+    *,
+    role: str | None = None,
+    kind: str | None = None,
+    add_aliases: Sequence[str] = (),
+    remove_aliases: Sequence[str] = (),
+    note: str | None = None,
+) -> Party:
+    """Change a party's role, kind, note or aliases (its name: rename_party)."""
+    d = get_dispute(store, slug)
+    party = get_party(d, name)
+    before = dataclasses.replace(party, aliases=list(party.aliases))
+    if role is not None:
+        party.role = models.check_role(role)
+    if kind is not None:
+        party.kind = models.check_party_kind(kind)
+    if note is not None:
+        party.note = note
+    for alias in _clean_list(remove_aliases):
+        kept = [a for a in party.aliases if a.casefold() != alias.casefold()]
+        if len(kept) == len(party.aliases):
+            raise NotFoundError(f"'{party.name}' has no alias '{alias}'",
+                                hint=f"aliases: {', '.join(party.aliases) or 'none'}")
+        party.aliases = kept
+    party.aliases.extend(_new_aliases(party, _clean_list(add_aliases)))
+    if party == before:
+        raise InputError(f"nothing to change for '{party.name}'",
+                         hint="give --role, --kind, --note, --alias or --unalias")
+    d.updated = now_iso()
+    store.put_dispute(d)
+    return party
+
+
+def rename_party(store: Store, slug: str, name: str, new_name: str, *,
+                 keep_alias: bool = True) -> tuple[Party, str]:
+    """Give a party a new name; the old one stays an alias (coverage still uses it).
+
+    Returns the party and its old name.
+    """
+    d = get_dispute(store, slug)
+    party = get_party(d, name)
+    new_name = new_name.strip()
+    if not new_name:
+        raise InputError("a party needs a name")
+    if new_name == party.name:
+        raise InputError(f"'{party.name}' already has that name")
+    clash = next((p for p in d.parties if p is not party
+                  and p.name.casefold() == new_name.casefold()), None)
+    if clash is not None:
+        raise ConflictError(f"'{slug}' already has a party named '{clash.name}'",
+                            hint="remove one of them, or add aliases to it with 'party edit'")
+    old = party.name
+    party.name = new_name
+    party.aliases = [a for a in party.aliases if a.casefold() != new_name.casefold()]
+    if keep_alias and old.casefold() != new_name.casefold():
+        party.aliases.extend(_new_aliases(party, [old]))
+    d.updated = now_iso()
+    store.put_dispute(d)
+    return party, old
+
+
+def _check_courtlistener_id(value: int | None) -> int | None:
+    if value is not None and not 0 < value <= MAX_DOCKET_ID:
+        raise InputError("a CourtListener docket id is a positive number",
+                         hint=f"at most {MAX_DOCKET_ID}")
+    return value
 
 
 def add_forum(
@@ -407,28 +593,77 @@ def add_forum(
     docket: str | None = None,
     courtlistener_id: int | None = None,
     note: str = "",
+    judge: str = "",
 ) -> Forum:
     d = get_dispute(store, slug)
     if not name.strip():
         raise InputError("a forum needs a name")
-    if courtlistener_id is not None and not 0 < courtlistener_id <= MAX_DOCKET_ID:
-        raise InputError("a CourtListener docket id is a positive number",
-                         hint=f"at most {MAX_DOCKET_ID}")
+    _check_courtlistener_id(courtlistener_id)
     for f in d.forums:
         if docket and f.docket == docket:
             raise ConflictError(f"'{slug}' already has a forum with docket {docket}")
-    forum = Forum(name.strip(), jurisdiction.strip(), docket, courtlistener_id, note)
+    forum = Forum(name.strip(), jurisdiction.strip(), docket, courtlistener_id, note,
+                  judge.strip())
     d.forums.append(forum)
     d.updated = now_iso()
     store.put_dispute(d)
     return forum
 
 
-def remove_forum(store: Store, slug: str, number: int) -> Forum:
-    d = get_dispute(store, slug)
+def _forum_number(d: Dispute, number: int) -> Forum:
     if not 1 <= number <= len(d.forums):
-        raise NotFoundError(f"'{slug}' has no forum #{number}", hint=f"it has {len(d.forums)}")
-    forum = d.forums.pop(number - 1)
+        listing = "; ".join(f"#{i} {f.label()}" for i, f in enumerate(d.forums, 1))
+        raise NotFoundError(f"'{d.slug}' has no forum #{number}",
+                            hint=f"it has {len(d.forums)}" + (f": {listing}" if listing else ""))
+    return d.forums[number - 1]
+
+
+def remove_forum(store: Store, slug: str, number: int) -> Forum:
+    """Remove the forum shown as #`number` by `dispute show` and `forum list`."""
+    d = get_dispute(store, slug)
+    forum = _forum_number(d, number)
+    d.forums.remove(forum)
+    d.updated = now_iso()
+    store.put_dispute(d)
+    return forum
+
+
+def edit_forum(
+    store: Store,
+    slug: str,
+    number: int,
+    *,
+    name: str | None = None,
+    jurisdiction: str | None = None,
+    docket: str | None = None,
+    courtlistener_id: int | None = None,
+    note: str | None = None,
+    judge: str | None = None,
+) -> Forum:
+    """Change the fields given of forum #`number`; an empty --docket clears the docket."""
+    d = get_dispute(store, slug)
+    forum = _forum_number(d, number)
+    before = dataclasses.replace(forum)
+    if name is not None:
+        if not name.strip():
+            raise InputError("a forum needs a name")
+        forum.name = name.strip()
+    if jurisdiction is not None:
+        forum.jurisdiction = jurisdiction.strip()
+    if docket is not None:
+        forum.docket = docket.strip() or None
+        if forum.docket and any(f.docket == forum.docket for f in d.forums if f is not forum):
+            raise ConflictError(f"'{slug}' already has a forum with docket {forum.docket}")
+    if courtlistener_id is not None:
+        forum.courtlistener_id = _check_courtlistener_id(courtlistener_id)
+    if note is not None:
+        forum.note = note
+    if judge is not None:
+        forum.judge = judge.strip()
+    if forum == before:
+        raise InputError(f"nothing to change for forum #{number}",
+                         hint="give --name, --jurisdiction, --docket, --courtlistener, "
+                              "--judge or --note with a new value")
     d.updated = now_iso()
     store.put_dispute(d)
     return forum

@@ -281,10 +281,10 @@ def validate(doc: Any) -> list[Problem]:
     problems = list(_walk(schema(), doc, "$"))
     if not problems:
         problems += _duplicates(doc["disputes"], "$.disputes", lambda d: d["slug"], "slug")
-        problems += _duplicates(doc["articles"], "$.articles", lambda a: normalise_url(a["url"]),
-                                "canonical url")
-        problems += _duplicates(doc["feeds"], "$.feeds", lambda f: f["url"], "feed url")
-        for i, a in enumerate(doc["articles"]):
+        problems += _duplicates(doc.get("articles", []), "$.articles",
+                                lambda a: normalise_url(a["url"]), "canonical url")
+        problems += _duplicates(doc.get("feeds", []), "$.feeds", lambda f: f["url"], "feed url")
+        for i, a in enumerate(doc.get("articles", [])):
             problems += _duplicates(a["links"], f"$.articles[{i}].links",
                                     lambda link: link["dispute"], "link to dispute")
     return problems
@@ -309,6 +309,8 @@ def load(blob: bytes, source: str = "the file") -> Json:
     if problems:
         raise _invalid(source, problems)
     loaded: Json = doc
+    loaded.setdefault("articles", [])  # a hand-written file may hold only disputes
+    loaded.setdefault("feeds", [])
     return loaded
 
 
@@ -472,9 +474,17 @@ def import_document(store: Store, doc: Json, source: str = "the file") -> Import
     """Merge a validated export into the store (see the module docstring for the rules)."""
     _check_references(store, doc, source)
     summary, stamp, ignored = ImportSummary(), now_iso(), set[str]()
-    for raw in doc["disputes"]:
+    for i, raw in enumerate(doc["disputes"]):
         current = store.dispute(raw["slug"])
-        merged = _apply(summary.disputes, current, Dispute.from_dict(raw), merge_dispute,
+        incoming = Dispute.from_dict(raw)
+        if current is None and not {"status", "events"} <= set(raw):
+            # A minimal record (written by hand) gets what `dispute add` would record.
+            try:
+                core.settle_new_dispute(incoming, status_given="status" in raw, stamp=stamp)
+            except InputError as exc:
+                raise _invalid(source, [Problem(f"$.disputes[{i}].status", exc.message)]) \
+                    from None
+        merged = _apply(summary.disputes, current, incoming, merge_dispute,
                         store.put_dispute, stamp)
         if merged and current and (warning := _status_warning(current)):
             summary.warnings.append(warning)

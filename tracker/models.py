@@ -189,6 +189,7 @@ class Forum:
     docket: str | None = None
     courtlistener_id: int | None = None
     note: str = ""
+    judge: str = ""  # the judge assigned, as the court or CourtListener names them
 
     def label(self) -> str:
         parts = [self.name]
@@ -277,11 +278,22 @@ class Dispute:
         return _dedupe(f.jurisdiction for f in self.forums if f.jurisdiction)
 
     def find_party(self, name: str) -> Party | None:
-        key = name.casefold()
-        for p in self.parties:
-            if key in (n.casefold() for n in p.names()):
-                return p
-        return None
+        """The party called `name`; failing that, the one party with it as an alias.
+
+        An alias shared by several parties names none of them: InputError saying which.
+        """
+        key = name.strip().casefold()
+        exact = [p for p in self.parties if p.name.casefold() == key]
+        if exact:
+            return exact[0]
+        known = [p for p in self.parties if key in (a.casefold() for a in p.aliases)]
+        if len(known) > 1:
+            raise InputError(
+                f"'{name.strip()}' is an alias of {len(known)} parties: "
+                + ", ".join(p.name for p in known),
+                hint="give the party's full name",
+            )
+        return known[0] if known else None
 
     def to_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self)
@@ -293,7 +305,7 @@ class Dispute:
         d["parties"] = [Party(**p) for p in d.get("parties", [])]
         d["events"] = [Event(**e) for e in d.get("events", [])]
         d["related"] = [Related(**r) for r in d.get("related", [])]
-        d.setdefault("match", {"include": [], "exclude": []})
+        d["match"] = {"include": [], "exclude": [], **d.get("match", {})}
         return cls(**d)
 
 

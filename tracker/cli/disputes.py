@@ -5,7 +5,7 @@ from typing import Annotated
 import typer
 
 from tracker import core
-from tracker.cli import app, env, output, render
+from tracker.cli import app, cases, env, output, render
 from tracker.cli.output import CsvOpt, JsonOpt, NlOpt
 from tracker.cli.usage import Choice
 from tracker.errors import InputError
@@ -43,14 +43,19 @@ def list_(
     kind: Annotated[str | None, typer.Option(help=KIND_HELP, click_type=KIND)] = None,
     json_: JsonOpt = False, nl: NlOpt = False, csv_: CsvOpt = False,
 ) -> None:
-    """List disputes, e.g. `tracker dispute list --status discovery --json`."""
+    """List disputes, e.g. `tracker dispute list --status discovery --csv > cases.csv`.
+
+    --csv has one column each for slug, title, kind, status, since, last event, jurisdictions,
+    courts, dockets, claimants, respondents and articles; --json the full records plus those.
+    """
     fmt = output.pick(json_, nl, csv_)
     with env().read() as store:
         flt = core.DisputeFilter(status, party, tag, jurisdiction, kind)
         found = core.list_disputes(store, flt)
         counts = core.article_counts(store)
     rows = [render.dispute_row(d, counts.get(d.slug, 0)) for d in found]
-    output.emit(rows, render.DISPUTE_COLUMNS, fmt, empty="no disputes match")
+    columns = render.RESEARCH_COLUMNS if fmt is output.Format.csv else render.DISPUTE_COLUMNS
+    output.emit(rows, columns, fmt, empty="no disputes match")
 
 
 @dispute_app.command("show")
@@ -72,7 +77,18 @@ def show(
 
 @dispute_app.command("add")
 def add(
-    title: Annotated[str, typer.Argument(help="e.g. 'Getty Images v. Stability AI'.")],
+    title: Annotated[str | None, typer.Argument(help="e.g. 'Getty Images v. Stability AI' "
+                                                "(or use --from / --from-courtlistener).")]
+    = None,
+    from_file: Annotated[str | None, typer.Option("--from", metavar="FILE", help="A case file "
+                         "(TOML; - for stdin): see `tracker dispute template`.")] = None,
+    update: Annotated[bool, typer.Option("--update", help="With --from: merge into disputes "
+                      "that exist instead of refusing.")] = False,
+    from_courtlistener: Annotated[str | None, typer.Option(
+        "--from-courtlistener", metavar="URL|ID", help="A CourtListener docket id or URL: "
+        "reads title, court, docket number, dates and judge.")] = None,
+    follow: Annotated[bool, typer.Option(help="Follow the CourtListener docket feeds of its "
+                      "forums.")] = True,
     slug: Annotated[str | None, typer.Option(help="Stable id (default: from the title).")] = None,
     kind: Annotated[str, typer.Option(help=KIND_HELP, click_type=KIND)] = "lawsuit",
     status: Annotated[str, typer.Option(help=STATUS_HELP, click_type=STATUS)] = "filed",
@@ -82,17 +98,45 @@ def add(
     source: Source = None,
     json_: JsonOpt = False,
 ) -> None:
-    """Record a new dispute.
+    """Record a new dispute: by title, from a case file or from a CourtListener docket.
 
-    e.g. `tracker dispute add 'Disney v. Midjourney' --started 2025-06-11`
+    e.g. `tracker dispute add --from case.toml` (start from `tracker dispute template`),
+    `tracker dispute add --from-courtlistener 68117049`,
+    `tracker dispute add 'Disney v. Midjourney' --started 2025-06-11`
     """
+    if sum(x is not None for x in (title, from_file, from_courtlistener)) != 1:
+        raise InputError("give one of: a TITLE, --from FILE or --from-courtlistener DOCKET",
+                         hint="e.g. tracker dispute add --from case.toml")
+    if from_file is not None:
+        return cases.add_from_file(from_file, update=update, follow=follow, json_=json_)
+    if from_courtlistener is not None:
+        return cases.add_from_courtlistener(from_courtlistener, slug=slug, follow=follow,
+                                            json_=json_)
     with env().write() as store:
-        d = core.add_dispute(store, title, slug=slug, kind=kind, status=status, started=started,
-                             summary=summary, tags=tag or [], claims=claim or [],
-                             works=work or [], source=source)
+        d = core.add_dispute(store, title or "", slug=slug, kind=kind, status=status,
+                             started=started, summary=summary, tags=tag or [],
+                             claims=claim or [], works=work or [], source=source)
     if json_:
         output.write_json(d.to_dict())
     output.say(f"added dispute {d.slug}")
+
+
+@dispute_app.command("template")
+def template() -> None:
+    """Print a commented example case file to fill in.
+
+    e.g. `tracker dispute template > case.toml && tracker dispute add --from case.toml`
+    """
+    cases.print_template()
+
+
+@dispute_app.command("refresh")
+def refresh(slug: Slug, json_: JsonOpt = False) -> None:
+    """Update a dispute from its CourtListener dockets; each change becomes an event.
+
+    e.g. `tracker dispute refresh nyt-v-openai` (one API request per docket, no retries)
+    """
+    cases.refresh(slug, json_=json_)
 
 
 @dispute_app.command("edit")
@@ -220,6 +264,47 @@ def party_remove(
     output.say(f"{slug}: removed {party.name}")
 
 
+PartyName = Annotated[str, typer.Argument(help="The party's name, or an alias only it has.")]
+
+
+@party_app.command("edit")
+def party_edit(
+    slug: Slug, name: PartyName,
+    role: Annotated[str | None, typer.Option(help="One of: " + ", ".join(ROLES))] = None,
+    kind: Annotated[str | None, typer.Option(help="company, trade-body, person, government, "
+                                             "other")] = None,
+    alias: Annotated[list[str] | None, typer.Option(help="Add another name (repeatable).")]
+    = None,
+    unalias: Annotated[list[str] | None, typer.Option(help="Drop an alias (repeatable).")]
+    = None,
+    note: Annotated[str | None, typer.Option(help="A new note (replaces it).")] = None,
+) -> None:
+    """Change a party's role, kind, aliases or note.
+
+    e.g. `tracker dispute party edit nyt-v-openai Microsoft --alias 'Bing Chat' --kind company`
+    """
+    with env().write() as store:
+        party = core.edit_party(store, slug, name, role=role, kind=kind,
+                                add_aliases=alias or [], remove_aliases=unalias or [], note=note)
+    output.say(f"{slug}: {party.name} ({party.role}, {party.kind}), "
+               f"aliases: {', '.join(party.aliases) or '-'}")
+
+
+@party_app.command("rename")
+def party_rename(
+    slug: Slug, name: PartyName,
+    new_name: Annotated[str, typer.Argument(metavar="NEW_NAME", help="The party's new name.")],
+    keep_alias: Annotated[bool, typer.Option(help="Keep the old name as an alias.")] = True,
+) -> None:
+    """Give a party a new name; the old one stays as an alias.
+
+    e.g. `tracker dispute party rename nyt-v-openai 'OpenAI' 'OpenAI, Inc.'`
+    """
+    with env().write() as store:
+        party, old = core.rename_party(store, slug, name, new_name, keep_alias=keep_alias)
+    output.say(f"{slug}: renamed {old} to {party.name}")
+
+
 @party_app.command("list")
 def party_list(slug: Slug, json_: JsonOpt = False, nl: NlOpt = False, csv_: CsvOpt = False) -> None:
     """A dispute's parties with roles and aliases."""
@@ -267,6 +352,28 @@ def event_remove(
     output.say(f"{slug}: removed the event of {event.date}")
 
 
+@event_app.command("edit")
+def event_edit(
+    slug: Slug, number: Annotated[int, typer.Argument(help="The # from `event list` or "
+                                                   "`dispute show`.")],
+    date: Annotated[str | None, typer.Option("--date", help="A new date (YYYY-MM-DD).")] = None,
+    text: Annotated[str | None, typer.Option(help="A new description.")] = None,
+    source: Annotated[str | None, typer.Option(help="A new source URL ('' removes it).")]
+    = None,
+    note: Annotated[str | None, typer.Option(help="A new note (replaces it).")] = None,
+    unconfirmed: Annotated[bool | None, typer.Option("--unconfirmed/--confirmed",
+                           help="Mark as not yet confirmed, or as confirmed.")] = None,
+) -> None:
+    """Correct an event of the timeline.
+
+    e.g. `tracker dispute event edit nyt-v-openai 3 --date 2025-04-04 --confirmed`
+    """
+    with env().write() as store:
+        event = core.edit_event(store, slug, number, date=date, text=text, source=source,
+                                note=note, unconfirmed=unconfirmed)
+    output.say(f"{slug}: event #{number} is now {event.date}: {event.text}")
+
+
 @forum_app.command("add")
 def forum_add(
     slug: Slug,
@@ -274,20 +381,57 @@ def forum_add(
     jurisdiction: Annotated[str, typer.Option(help="e.g. US, UK, JP.")] = "",
     docket: Annotated[str | None, typer.Option(help="Docket or claim number.")] = None,
     courtlistener: Annotated[int | None, typer.Option(help="CourtListener docket id.")] = None,
+    judge: Annotated[str, typer.Option(help="The judge assigned.")] = "",
     note: Note = "",
 ) -> None:
     """Add a forum, e.g. `... forum add getty-v-stability 'N.D. Cal.' --jurisdiction US`."""
     with env().write() as store:
         forum = core.add_forum(store, slug, name, jurisdiction=jurisdiction, docket=docket,
-                               courtlistener_id=courtlistener, note=note)
+                               courtlistener_id=courtlistener, note=note, judge=judge)
     output.say(f"{slug}: added forum {forum.label()}")
 
 
 @forum_app.command("remove")
 def forum_remove(
-    slug: Slug, number: Annotated[int, typer.Argument(help="1 for the first forum shown.")]
+    slug: Slug, number: Annotated[int, typer.Argument(help="The # from `forum list` or "
+                                                   "`dispute show`.")]
 ) -> None:
-    """Remove a forum."""
+    """Remove a forum by its #, e.g. `tracker dispute forum remove getty-v-stability 2`."""
     with env().write() as store:
         forum = core.remove_forum(store, slug, number)
     output.say(f"{slug}: removed forum {forum.label()}")
+
+
+@forum_app.command("list")
+def forum_list(slug: Slug, json_: JsonOpt = False, nl: NlOpt = False, csv_: CsvOpt = False) -> None:
+    """A dispute's forums with the # that `forum edit` and `forum remove` take.
+
+    e.g. `tracker dispute forum list getty-v-stability`
+    """
+    with env().read() as store:
+        d = core.get_dispute(store, slug)
+    output.emit(render.forum_rows(d), render.FORUM_COLUMNS, output.pick(json_, nl, csv_),
+                empty="no forums")
+
+
+@forum_app.command("edit")
+def forum_edit(
+    slug: Slug, number: Annotated[int, typer.Argument(help="The # from `forum list` or "
+                                                   "`dispute show`.")],
+    name: Annotated[str | None, typer.Option(help="A new court or body name.")] = None,
+    jurisdiction: Annotated[str | None, typer.Option(help="e.g. US, UK, JP.")] = None,
+    docket: Annotated[str | None, typer.Option(help="Docket or claim number ('' clears it).")]
+    = None,
+    courtlistener: Annotated[int | None, typer.Option(help="CourtListener docket id.")] = None,
+    judge: Annotated[str | None, typer.Option(help="The judge assigned.")] = None,
+    note: Annotated[str | None, typer.Option(help="A new note (replaces it).")] = None,
+) -> None:
+    """Change a forum's fields.
+
+    e.g. `tracker dispute forum edit getty-v-stability 2 --judge 'Name Surname'`
+    """
+    with env().write() as store:
+        forum = core.edit_forum(store, slug, number, name=name, jurisdiction=jurisdiction,
+                                docket=docket, courtlistener_id=courtlistener, judge=judge,
+                                note=note)
+    output.say(f"{slug}: forum #{number} is now {forum.label()}")

@@ -40,6 +40,31 @@ DISPUTE_COLUMNS = [
     Column("Articles", "articles", style="dim", no_wrap=True),
 ]
 
+# `dispute list --csv`: the columns a researcher sorts and filters on.
+def _semicolons(value: Any) -> str:
+    """List cells joined with '; ': court names hold commas themselves."""
+    return "; ".join(str(v) for v in value) if isinstance(value, list) else str(value)
+
+
+RESEARCH_COLUMNS = [
+    Column(h, k, render=_semicolons) for h, k in (
+        ("Slug", "slug"), ("Title", "title"), ("Kind", "kind"), ("Status", "status"),
+        ("Since", "since"), ("Last event", "last_event"), ("Jurisdictions", "jurisdictions"),
+        ("Courts", "courts"), ("Dockets", "dockets"), ("Claimants", "claimants"),
+        ("Respondents", "respondents"), ("Articles", "articles"),
+    )
+]
+
+FORUM_COLUMNS = [
+    Column("#", "n", style="dim", no_wrap=True),
+    Column("Court or body", "name", style="bold", max_width=40),
+    Column("Jurisdiction", "jurisdiction", no_wrap=True),
+    Column("Docket", "docket", no_wrap=True),
+    Column("CourtListener", "courtlistener_id", no_wrap=True),
+    Column("Judge", "judge", max_width=30),
+    Column("Note", "note", max_width=40),
+]
+
 ARTICLE_COLUMNS = [
     Column("ID", "id", style="dim", no_wrap=True),
     Column("Date", "date", no_wrap=True),
@@ -58,12 +83,24 @@ EVENT_COLUMNS = [
 
 
 def dispute_row(d: Dispute, articles: int) -> dict[str, Any]:
-    """A listing row: the full record for JSON, plus the derived table columns."""
+    """A listing row: the full record for JSON, plus the derived table and research columns
+    (lists stay lists for JSON; CSV joins them)."""
     row = d.to_dict()
     row["where"] = "; ".join(d.jurisdictions()) or "-"
     row["since"] = d.started or ""
     row["articles"] = articles
+    timeline = d.timeline()
+    row["last_event"] = timeline[-1].date if timeline else ""
+    row["jurisdictions"] = d.jurisdictions()
+    row["courts"] = [f.name for f in d.forums]
+    row["dockets"] = [f.docket for f in d.forums if f.docket]
+    row["claimants"] = [p.name for p in d.parties if p.role == "claimant"]
+    row["respondents"] = [p.name for p in d.parties if p.role == "respondent"]
     return row
+
+
+def forum_rows(d: Dispute) -> list[dict[str, Any]]:
+    return [{"n": n, **vars(f)} for n, f in enumerate(d.forums, 1)]
 
 
 def article_row(a: Article) -> dict[str, Any]:
@@ -148,17 +185,19 @@ def case_page(d: Dispute, coverage: list[Article], total_articles: int) -> Group
             roles.add_row(ROLE_TITLES.get(role, role) if i == 0 else "", who)
     parts.append(roles if d.parties else Text("none recorded", style="dim"))
 
-    parts.append(_heading("Forums"))
+    parts.append(_heading("Forums (# for `forum edit`, `forum remove`)" if d.forums else "Forums"))
     if d.forums:
         forums = _kv_table()
-        for f in d.forums:
-            line = safe(f.name)
+        for n, f in enumerate(d.forums, 1):
+            line = Text.assemble((f"#{n} ", "dim"), safe(f.name))
             if f.docket:
                 line.append_text(safe(f", No. {f.docket}", "bold"))
             if f.courtlistener_id:
                 line.append(f"\nCourtListener docket {f.courtlistener_id}: "
                             f"https://www.courtlistener.com/docket/{f.courtlistener_id}/",
                             style="dim")
+            if f.judge:
+                line.append_text(safe(f"\nJudge: {f.judge}", "dim", multiline=True))
             if f.note:
                 line.append_text(safe(f"\n{f.note}", "dim italic", multiline=True))
             forums.add_row(safe(f.jurisdiction or "-"), line)
@@ -176,10 +215,10 @@ def case_page(d: Dispute, coverage: list[Article], total_articles: int) -> Group
         parts.append(_heading("Facts"))
         parts.append(facts)
 
-    parts.append(_heading("Timeline"))
+    parts.append(_heading("Timeline (# for `event edit`, `event remove`)"))
     timeline = _kv_table()
-    for e in d.timeline():
-        timeline.add_row(safe(e.date), _event_line(e))
+    for n, e in enumerate(d.timeline(), 1):
+        timeline.add_row(Text.assemble((f"#{n} ", "dim"), safe(e.date)), _event_line(e))
     parts.append(timeline)
 
     shown = f"latest {len(coverage)} of {total_articles}" if total_articles > len(coverage) else \

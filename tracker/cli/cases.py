@@ -1,0 +1,95 @@
+"""The steps behind `dispute add --from`, `--from-courtlistener`, `template` and `refresh`.
+
+Kept apart from tracker.cli.disputes so that its commands stay a few lines each; httpx is
+imported only when CourtListener is asked.
+"""
+
+from __future__ import annotations
+
+import sys
+
+from tracker import casefile, core
+from tracker.cli import env, output
+
+PARTIES_NOTE = (
+    "CourtListener's public docket endpoint does not list the parties: add them with "
+    "'tracker dispute party add {slug} NAME --role claimant|respondent', or write them in a "
+    "case file and run 'tracker dispute add --from FILE --update'"
+)
+
+
+def print_template() -> None:
+    sys.stdout.write(casefile.template())
+    sys.stdout.flush()
+
+
+def add_from_file(path: str, *, update: bool, follow: bool, json_: bool) -> None:
+    """Read the whole file first (nothing is written when it has a problem), then add."""
+    from tracker import courtlistener
+
+    parsed = casefile.read_file(path)
+    with env().write() as store:
+        outcome = casefile.add_cases(store, parsed, update=update)
+        followed = [f for d in outcome.added + outcome.updated
+                    for f in (courtlistener.follow_dockets(store, d) if follow else [])]
+    if json_:
+        output.write_json({"added": [d.slug for d in outcome.added],
+                           "updated": [d.slug for d in outcome.updated],
+                           "unchanged": [d.slug for d in outcome.unchanged],
+                           "feeds": [f.url for f in followed]})
+    for line in outcome.describe():
+        output.say(line)
+    for f in followed:
+        output.say(f"following {f.url}")
+
+
+def _token() -> str:
+    from tracker import courtlistener
+
+    return courtlistener.token(str(env().config.section("courtlistener").get("token", "")))
+
+
+def add_from_courtlistener(ref: str, *, slug: str | None, follow: bool, json_: bool) -> None:
+    """One API request, made before the store is locked; then record and follow."""
+    from tracker import courtlistener
+
+    number = courtlistener.docket_id(ref)
+    with env().read() as store:  # refuse before spending a request of the allowance
+        if slug:
+            core.check_new_slug(store, slug)
+    docket = courtlistener.fetch(number, _token())
+    with env().write() as store:
+        d, feeds = courtlistener.record(store, docket, slug=slug, follow=follow)
+    if json_:
+        output.write_json(d.to_dict())
+    output.say(f"added dispute {d.slug} from CourtListener docket {docket.id}")
+    for f in feeds:
+        output.say(f"following {f.url}")
+    if d.status == "closed":
+        output.warn(f"the docket is terminated; set the precise status with "
+                    f"'tracker dispute status {d.slug} settled|dismissed|...'")
+    output.warn(PARTIES_NOTE.format(slug=d.slug))
+
+
+def refresh(slug: str, *, json_: bool) -> None:
+    """Fetch each CourtListener docket of the dispute, then apply what changed."""
+    from tracker import courtlistener
+
+    with env().read() as store:
+        ids = courtlistener.docket_forums(core.get_dispute(store, slug))
+    if not ids:
+        from tracker.errors import InputError
+
+        raise InputError(f"'{slug}' has no forum with a CourtListener docket id",
+                         hint=f"add one with 'tracker dispute forum edit {slug} 1 "
+                              "--courtlistener ID'")
+    api_token = _token()
+    dockets = [courtlistener.fetch(number, api_token) for number in ids]
+    with env().write() as store:
+        _, changes = courtlistener.refresh(store, slug, dockets)
+    if json_:
+        output.write_json({"slug": slug, "dockets": ids, "changes": changes})
+    for change in changes:
+        output.say(change)
+    output.say(f"{slug}: {len(changes)} change(s) from CourtListener" if changes
+               else f"{slug}: up to date with CourtListener")
