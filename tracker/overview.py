@@ -231,7 +231,6 @@ table.board .title { font-weight: 600; }
         font-weight: 600; white-space: nowrap; }
 ol.all li { grid-template-columns: 6.6em 11em 1fr; }
 .slug { color: var(--muted); font-size: 13px; }
-nav.site { margin: 0 0 14px; font-size: 13px; color: var(--muted); }
 """
 
 

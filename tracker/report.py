@@ -356,6 +356,8 @@ a { color: var(--accent); text-decoration-thickness: 1px; text-underline-offset:
 figure { margin: 4px 0 0; }
 figure svg { display: block; width: 100%; height: auto; }
 figcaption { margin-top: 4px; color: var(--muted); font-size: 12px; }
+nav.site { margin: 0 0 18px; padding-bottom: 8px; border-bottom: 1px solid var(--faint);
+           font-size: 13px; color: var(--muted); }
 footer { margin-top: 34px; padding-top: 8px; border-top: 1px solid var(--rule);
          color: var(--muted); font-size: 12px; }
 @page { size: A4; margin: 16mm 15mm 18mm; }

@@ -35,7 +35,7 @@ COMMANDS = {
     "dispute": "disputes", "article": "articles", "feed": "feeds",
     "poll": "poll_cmds", "news": "poll_cmds", "rematch": "poll_cmds",
     "export": "exchange_cmds", "import": "exchange_cmds", "report": "exchange_cmds",
-    "timeline": "exchange_cmds", "doctor": "doctor_cmds",
+    "timeline": "exchange_cmds", "site": "site_cmds", "doctor": "doctor_cmds",
 }  # fmt: skip
 
 
