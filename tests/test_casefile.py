@@ -212,6 +212,21 @@ def test_add_needs_exactly_one_source(run, seeded, tmp_path):
             "cannot read")
 
 
+@pytest.mark.parametrize(("args", "needles"), [
+    (["--from", "case.toml", "--kind", "other"], ["--kind cannot be used with --from",
+                                                  "in the case file"]),
+    (["--from", "case.toml", "--slug", "x"], ["--slug cannot be used with --from"]),
+    (["--from-courtlistener", "1", "--started", "2020", "--tag", "a"],
+     ["--started, --tag cannot be used with --from-courtlistener"]),
+    (["X v. Y", "--update"], ["--update cannot be used with a TITLE"]),
+    (["X v. Y", "--no-follow"], ["--follow/--no-follow cannot be used with a TITLE"]),
+])
+def test_add_refuses_options_its_source_does_not_read(run, seeded, tmp_path, args, needles):
+    write(tmp_path, AUTHORS_GUILD)
+    args = [str(tmp_path / a) if a == "case.toml" else a for a in args]
+    refused(run("dispute", "add", *args), seeded, seeded.read_bytes(), *needles)
+
+
 def test_a_case_file_from_stdin(run, seeded):
     r = run("dispute", "add", "--from", "-", input=AUTHORS_GUILD)
     assert r.exit_code == 0, r.stderr

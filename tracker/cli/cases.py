@@ -8,14 +8,49 @@ from __future__ import annotations
 
 import sys
 
+import typer
+
 from tracker import casefile, core
 from tracker.cli import env, output
+from tracker.errors import InputError
 
 PARTIES_NOTE = (
     "CourtListener's public docket endpoint does not list the parties: add them with "
     "'tracker dispute party add {slug} NAME --role claimant|respondent', or write them in a "
     "case file and run 'tracker dispute add --from FILE --update'"
 )
+
+
+# The options of `dispute add` that each way of adding reads (the rest are refused, never
+# silently ignored).
+_ADD_OPTIONS = {
+    "title": {"slug", "kind", "status", "started", "summary", "tag", "claim", "work", "source",
+              "json_"},
+    "file": {"update", "follow", "json_"},
+    "courtlistener": {"slug", "follow", "json_"},
+}
+_FLAG = {"from_file": "--from", "from_courtlistener": "--from-courtlistener", "json_": "--json",
+         "follow": "--follow/--no-follow"}
+
+
+def check_add_options(ctx: typer.Context, title: str | None, from_file: str | None,
+                      from_courtlistener: str | None) -> None:
+    """Exactly one way of adding, and only the options it reads."""
+    if sum(x is not None for x in (title, from_file, from_courtlistener)) != 1:
+        raise InputError("give one of: a TITLE, --from FILE or --from-courtlistener DOCKET",
+                         hint="e.g. tracker dispute add --from case.toml")
+    mode = "title" if title is not None else "file" if from_file is not None else \
+        "courtlistener"
+    given = [name for name in ctx.params
+             if getattr(ctx.get_parameter_source(name), "name", "") == "COMMANDLINE"
+             and name not in ("title", "from_file", "from_courtlistener")]
+    unused = [_FLAG.get(n, "--" + n.replace("_", "-")) for n in given
+              if n not in _ADD_OPTIONS[mode]]
+    if unused:
+        way = {"title": "a TITLE", "file": "--from", "courtlistener": "--from-courtlistener"}
+        hint = "write them in the case file instead" if mode == "file" else \
+            "set them afterwards with 'tracker dispute edit'"
+        raise InputError(f"{', '.join(unused)} cannot be used with {way[mode]}", hint=hint)
 
 
 def print_template() -> None:
@@ -78,8 +113,6 @@ def refresh(slug: str, *, json_: bool) -> None:
     with env().read() as store:
         ids = courtlistener.docket_forums(core.get_dispute(store, slug))
     if not ids:
-        from tracker.errors import InputError
-
         raise InputError(f"'{slug}' has no forum with a CourtListener docket id",
                          hint=f"add one with 'tracker dispute forum edit {slug} 1 "
                               "--courtlistener ID'")

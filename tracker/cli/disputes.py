@@ -77,6 +77,7 @@ def show(
 
 @dispute_app.command("add")
 def add(
+    ctx: typer.Context,
     title: Annotated[str | None, typer.Argument(help="e.g. 'Getty Images v. Stability AI' "
                                                 "(or use --from / --from-courtlistener).")]
     = None,
@@ -104,9 +105,7 @@ def add(
     `tracker dispute add --from-courtlistener 68117049`,
     `tracker dispute add 'Disney v. Midjourney' --started 2025-06-11`
     """
-    if sum(x is not None for x in (title, from_file, from_courtlistener)) != 1:
-        raise InputError("give one of: a TITLE, --from FILE or --from-courtlistener DOCKET",
-                         hint="e.g. tracker dispute add --from case.toml")
+    cases.check_add_options(ctx, title, from_file, from_courtlistener)
     if from_file is not None:
         return cases.add_from_file(from_file, update=update, follow=follow, json_=json_)
     if from_courtlistener is not None:
@@ -256,9 +255,13 @@ def party_add(
 
 @party_app.command("remove")
 def party_remove(
-    slug: Slug, name: Annotated[str, typer.Argument(help="The party's name or an alias.")]
+    slug: Slug, name: Annotated[str, typer.Argument(help="The party's name, or an alias only "
+                                                 "it has.")]
 ) -> None:
-    """Remove a party (by name or alias)."""
+    """Remove a party: by its exact name, or an alias no other party has.
+
+    e.g. `tracker dispute party remove coda-v-openai Toho`
+    """
     with env().write() as store:
         party = core.remove_party(store, slug, name)
     output.say(f"{slug}: removed {party.name}")
@@ -346,7 +349,10 @@ def event_list(slug: Slug, json_: JsonOpt = False, nl: NlOpt = False, csv_: CsvO
 def event_remove(
     slug: Slug, number: Annotated[int, typer.Argument(help="The # from `event list`.")]
 ) -> None:
-    """Remove an event that is not a status change."""
+    """Remove an event that is not a status change, by its # from `event list`.
+
+    e.g. `tracker dispute event remove nyt-v-openai 7`
+    """
     with env().write() as store:
         event = core.remove_event(store, slug, number)
     output.say(f"{slug}: removed the event of {event.date}")
