@@ -55,5 +55,12 @@ class LockedError(TrackerError):
     exit_code = ExitCode.LOCKED
 
 
+class ConcurrentEditError(TrackerError):
+    """Someone else changed a record this command read, while it ran (a shared store):
+    nothing of the command was written; running it again starts from their version."""
+
+    exit_code = ExitCode.LOCKED
+
+
 class ConfigError(InputError):
     """config.toml is unreadable or holds a bad value."""

@@ -94,10 +94,34 @@ def poll(db: Location, config: Config, *, only: Sequence[str] = (), lock_timeout
 
         results = fetch_all(requests, Settings.from_config(settings), transport=transport,
                             on_done=done, digest=early.digest)
-        with open_store(db, write=True, lock_timeout=lock_timeout, reuse=snapshot) as store:
-            merge(store, chosen, results, summary, config, early)
+        summary = _merge_once(db, lock_timeout, snapshot, chosen, results, summary, config,
+                              early)
     summary.finished = now_iso()
     return summary
+
+
+MERGE_TRIES = 3
+
+
+def _merge_once(db: Location, lock_timeout: float, snapshot: Store, chosen: Sequence[Feed],
+                results: Sequence[Result], summary: PollSummary, config: Config,
+                early: _EarlyMatches) -> PollSummary:
+    """The merge as one unit of work. On a shared store someone may change a record the
+    merge read while it runs: then nothing of it was written, and it runs again."""
+    import copy
+
+    from tracker.errors import ConcurrentEditError
+
+    for attempt in range(1, MERGE_TRIES + 1):
+        trial = copy.deepcopy(summary)
+        try:
+            with open_store(db, write=True, lock_timeout=lock_timeout, reuse=snapshot) as store:
+                merge(store, chosen, results, trial, config, early)
+            return trial
+        except ConcurrentEditError:
+            if attempt == MERGE_TRIES:
+                raise
+    raise AssertionError("unreachable")
 
 
 def _matcher(disputes: Sequence[models.Dispute], terms: Sequence[str]) -> Matcher:

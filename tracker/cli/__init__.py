@@ -31,7 +31,7 @@ DEBUG_ENV = "TRACKER_DEBUG"
 # `tracker --help` lists them. A module is imported only when one of its commands runs
 # (or help lists them all), so `tracker dispute list` never loads httpx or feedparser.
 COMMANDS = {
-    "init": "store_cmds", "paths": "store_cmds",
+    "init": "store_cmds", "paths": "store_cmds", "store": "store_cmds",
     "dispute": "disputes", "article": "articles", "feed": "feeds",
     "poll": "poll_cmds", "news": "poll_cmds", "rematch": "poll_cmds",
     "export": "exchange_cmds", "import": "exchange_cmds", "report": "exchange_cmds",

@@ -1,4 +1,5 @@
-"""`tracker init` and `tracker paths`: creating the store and finding its files."""
+"""`tracker init`, `tracker paths` and `tracker store copy`: creating, finding and moving
+the store."""
 
 from typing import Annotated
 
@@ -35,3 +36,23 @@ def paths(json_: output.JsonOpt = False) -> None:
     output.emit([{"what": k, "path": v} for k, v in info.items()],
                 [output.Column("What", "what", style="bold"), output.Column("Path", "path")],
                 output.Format.table)
+
+
+store_app = typer.Typer(help="Move the store between backends (file, SQLite, PostgreSQL).",
+                        no_args_is_help=True)
+app.add_typer(store_app, name="store")
+
+
+@store_app.command("copy")
+def copy(
+    source: Annotated[str, typer.Argument(help="The store to copy: a file or a URL.")],
+    target: Annotated[str, typer.Argument(help="A new or empty store: a file or a URL.")],
+) -> None:
+    """Copy every record into a new or empty store, e.g. `tracker store copy
+    ~/.local/share/tracker/tracker.json postgresql://me@db.example/tracker`."""
+    from tracker import paths as where
+    from tracker.storage import copy_store
+
+    dst = where.location(target)
+    counts = copy_store(where.location(source), dst, lock_timeout=env().lock_timeout)
+    output.say(f"copied {', '.join(f'{n} {t}' for t, n in counts.items())} to {dst}")

@@ -43,7 +43,8 @@ from tracker.storage.file import (
 
 __all__ = [
     "MIGRATIONS", "RECORD_TABLES", "SCHEMA_VERSION", "TABLES", "WRITE_LOG_ENV", "ArticleQuery",
-    "FileStore", "Raw", "Store", "atomic_write", "backup_path", "create_store", "describe",
+    "FileStore", "Raw", "Store", "atomic_write", "backup_path", "copy_store", "create_store",
+    "describe",
     "dumps", "lock_path", "new_raw", "open_store", "poll_lock", "read_raw", "stale_temp_files",
     "writer_lock",
 ]  # fmt: skip
@@ -168,6 +169,36 @@ def poll_lock(location: Location) -> Iterator[None]:
 
     with file.poll_lock(location):
         yield
+
+
+def copy_store(source: Location, target: Location, *,
+               lock_timeout: float = 10.0) -> dict[str, int]:
+    """Copy every record of `source` into `target`, which must be new or empty.
+
+    Documents are copied as stored, so the copy exports exactly as the source does and
+    keeps fields this tracker does not know. Returns how many records of each table.
+    """
+    if str(source) == str(target):
+        raise InputError("the source and the target are the same store")
+    with open_store(source) as src:
+        data = {t: dict(src.documents(t)) for t in src.tables()}
+        checks = src.checks()
+
+    def fill(store: Store) -> None:
+        held = {t: n for t, n in store.counts().items() if n}
+        if held:
+            what = ", ".join(f"{n} {t}" for t, n in held.items())
+            raise InputError(f"the target store {store.location} is not empty ({what})",
+                             hint="copy into a new store, or one made with 'tracker init "
+                                  "--empty'; nothing was changed")
+        for table, docs in data.items():
+            store.put_documents(table, docs)
+        store.record_checks(checks)
+
+    if not create_store(target, fill, lock_timeout=lock_timeout):
+        with open_store(target, write=True, lock_timeout=lock_timeout) as store:
+            fill(store)
+    return {t: len(data.get(t, {})) for t in RECORD_TABLES}
 
 
 def describe(location: Location) -> dict[str, str]:
