@@ -122,3 +122,52 @@ class HalfWriter:
     def write(self, data):
         self.fh.write(data[: len(data) // 2])
         enospc()
+
+
+# -- stores on every backend -------------------------------------------------------------------
+
+PG_MISSING = ("PostgreSQL server binaries not found (install the distribution's 'postgresql' "
+              "package): the PostgreSQL store tests did not run")
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Any:
+    """One throwaway PostgreSQL server for the whole run (see tests/pgserver.py).
+
+    Without the binaries the PostgreSQL tests are skipped, saying so; under CI=true a
+    missing server fails them instead.
+    """
+    from tests import pgserver
+
+    bindir = pgserver.binaries()
+    missing = PG_MISSING if bindir is None else None
+    try:
+        import psycopg  # noqa: F401
+    except ImportError:
+        missing = ("psycopg is not installed (pip install -e '.[test]'): the PostgreSQL "
+                   "store tests did not run")
+    if missing:
+        if pgserver.required():
+            pytest.fail(f"{missing}; CI requires them", pytrace=False)
+        pytest.skip(missing)
+    assert bindir is not None
+    server = pgserver.Server(bindir).start()
+    yield server
+    server.stop()
+
+
+BACKENDS = ["file", "sqlite", "postgresql"]
+
+
+@pytest.fixture(params=BACKENDS)
+def backend(request: pytest.FixtureRequest, tmp_path: Path,
+            monkeypatch: pytest.MonkeyPatch) -> str:
+    """A location for a new store on each backend in turn; TRACKER_DB points at it."""
+    if request.param == "file":
+        where = str(tmp_path / "store.json")
+    elif request.param == "sqlite":
+        where = f"sqlite://{tmp_path / 'store.db'}"
+    else:
+        where = request.getfixturevalue("pg_server").database()
+    monkeypatch.setenv("TRACKER_DB", where)
+    return where

@@ -336,20 +336,27 @@ def _columns(table: str, doc: Any) -> tuple[str | None, str | None, str | None, 
         return None, None, None, None, None
     if table == "articles":
         title, rest = search_text(doc)
-        return (sort_key(doc), None, None, str(doc.get("outlet") or "").casefold(),
-                f"{title}\x1f{rest}")
+        return (_nul(sort_key(doc)), None, None, _nul(str(doc.get("outlet") or "").casefold()),
+                _nul(f"{title}\x1f{rest}"))
     if table == "disputes":
         return None, _str(doc.get("status")), _str(doc.get("kind")), None, None
     if table == "entries":
-        return str(doc.get("seen", "")), None, None, None, None
+        return _nul(str(doc.get("seen", ""))), None, None, None, None
     return None, None, None, None, None
 
 
 def _str(value: Any) -> str | None:
-    return value if isinstance(value, str) else None
+    return _nul(value) if isinstance(value, str) else None
+
+
+def _nul(text: str) -> str:
+    """PostgreSQL text cannot hold NUL: index columns (and the terms sought in them) carry
+    U+FFFD instead; the documents themselves keep it (JSON escapes it)."""
+    return text.replace("\x00", "\ufffd")
 
 
 def _like(term: str) -> str:
+    term = _nul(term)
     escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return f"%{escaped}%"
 
@@ -376,6 +383,7 @@ class SqlStore(Records):
         self.location = str(db.d.location)
         self._dirty = False
         self._seen: dict[tuple[str, str], int | None] = {}  # versions read by a writer
+        self.failed: ConcurrentEditError | None = None  # a unit that met a conflict never commits
 
     @property
     def dirty(self) -> bool:
@@ -440,16 +448,18 @@ class SqlStore(Records):
             links = doc.get("links") if isinstance(doc, dict) else None
             for link in links if isinstance(links, list) else ():
                 if isinstance(link, dict) and isinstance(link.get("dispute"), str):
-                    rows[(link["dispute"], key)] = (link["dispute"], key, sort_key(doc),
-                                                    str(link.get("at") or ""))
+                    rows[(link["dispute"], key)] = (_nul(link["dispute"]), key,
+                                                    _nul(sort_key(doc)),
+                                                    _nul(str(link.get("at") or "")))
         self.db.many("INSERT INTO tracker_links (dispute, article, sort_key, at) "
                      "VALUES (?, ?, ?, ?)", list(rows.values()))
 
     def _conflict(self, table: str, keys: list[str]) -> None:
-        raise ConcurrentEditError(
+        self.failed = ConcurrentEditError(
             f"someone else changed {table} record(s) in {self.location} while this command "
             f"ran ({', '.join(keys[:3])}{' ...' if len(keys) > 3 else ''}); nothing was changed",
             hint="run the command again: it will start from their version")
+        raise self.failed
 
     def _remove(self, table: str, keys: list[str]) -> None:
         if not self.write:
@@ -607,6 +617,8 @@ def _unit(db: _Db, *, write: bool) -> Iterator[SqlStore]:
     try:
         store = SqlStore(db, write=write)
         yield store
+        if store.failed is not None:  # even if the caller swallowed it
+            raise store.failed
         db.run("COMMIT" if write else "ROLLBACK")
     except BaseException:
         with contextlib.suppress(Exception):
