@@ -41,6 +41,7 @@ def add(
 
 
 @article_app.command("list")
+@output.listing
 def list_(
     dispute: OptDispute = None,
     since: Annotated[str | None, typer.Option(help="YYYY-MM-DD, or 7d / 2w / 12h.")] = None,
@@ -57,6 +58,7 @@ def list_(
 
 
 @article_app.command("search")
+@output.listing
 def search(
     query: Annotated[str, typer.Argument(help='Words that must all appear; "quote phrases".')],
     dispute: OptDispute = None,

@@ -35,6 +35,7 @@ KIND = Choice(KINDS, "kind", "KIND")
 
 
 @dispute_app.command("list")
+@output.listing
 def list_(
     status: Annotated[str | None, typer.Option(help=STATUS_HELP, click_type=STATUS)] = None,
     party: Annotated[str | None, typer.Option(help="A party's name or alias (part of).")] = None,
@@ -309,6 +310,7 @@ def party_rename(
 
 
 @party_app.command("list")
+@output.listing
 def party_list(slug: Slug, json_: JsonOpt = False, nl: NlOpt = False, csv_: CsvOpt = False) -> None:
     """A dispute's parties with roles and aliases."""
     with env().read() as store:
@@ -337,6 +339,7 @@ def event_add(
 
 
 @event_app.command("list")
+@output.listing
 def event_list(slug: Slug, json_: JsonOpt = False, nl: NlOpt = False, csv_: CsvOpt = False) -> None:
     """A dispute's timeline in date order."""
     with env().read() as store:

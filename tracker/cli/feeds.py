@@ -18,15 +18,15 @@ feed_app = typer.Typer(help="Feeds polled for coverage (RSS/Atom), OPML in and o
 app.add_typer(feed_app, name="feed")
 
 Ref = Annotated[str, typer.Argument(help="Feed URL or id (from `feed list`).")]
-FEED_COLUMNS = [
-    Column("ID", "id", style="dim", no_wrap=True),
-    Column("Feed", "label", max_width=34, min_width=12),
-    Column("Kind", "kind", no_wrap=True),
-    Column("Dispute", "dispute", no_wrap=True),
-    Column("Last poll", "polled", no_wrap=True),
-    Column("Status", "state", max_width=40),
-    Column("Errors", "errors", no_wrap=True),
-    Column("Entries", "entries", no_wrap=True),
+FEED_COLUMNS = [  # which feed, and whether it works, survive any width
+    Column("ID", "id", style="dim", no_wrap=True, priority=0),
+    Column("Feed", "label", max_width=34, min_width=12, priority=0),
+    Column("Kind", "kind", no_wrap=True, priority=4),
+    Column("Dispute", "dispute", no_wrap=True, priority=3),
+    Column("Last poll", "polled", no_wrap=True, priority=2),
+    Column("Status", "state", max_width=40, min_width=16, priority=0),
+    Column("Errors", "errors", no_wrap=True, priority=1),
+    Column("Entries", "entries", no_wrap=True, priority=3),
 ]
 
 
@@ -43,6 +43,7 @@ def _row(row: dict[str, Any]) -> dict[str, Any]:
 
 
 @feed_app.command("list")
+@output.listing
 def list_(json_: JsonOpt = False, nl: NlOpt = False, csv_: CsvOpt = False) -> None:
     """Feeds with their last poll, status, consecutive errors and entry count."""
     fmt = output.pick(json_, nl, csv_)

@@ -8,9 +8,12 @@ Machine formats (--json, --nl, --csv) are written to stdout directly, not throug
 from __future__ import annotations
 
 import enum
+import functools
+import inspect
 import os
 import sys
 from collections.abc import Callable, Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -55,8 +58,10 @@ def console(*, stderr: bool = False) -> Console:
 
 
 def reset_consoles() -> None:
-    """Forget the consoles (tests swap sys.stdout/sys.stderr between runs)."""
+    """Forget the consoles (tests swap sys.stdout/sys.stderr between runs) and the last
+    run's table options."""
     _consoles.clear()
+    _table_options.set(None)
 
 
 def interactive() -> bool:
@@ -106,7 +111,12 @@ def write_json(data: Any) -> None:
 
 @dataclass
 class Column:
-    """A table column: header, the record key it shows, and how to render the value."""
+    """A table column: header, the record key it shows, and how to render the value.
+
+    On a narrow terminal the columns with the highest `priority` are hidden first; the
+    first column and those of priority 0 (what identifies a row, its status) never are.
+    A `url` column is shown whole or not at all: an address cut in two cannot be copied.
+    """
 
     header: str
     key: str
@@ -115,6 +125,72 @@ class Column:
     max_width: int | None = None
     no_wrap: bool = False
     min_width: int | None = None
+    priority: int = 1
+    url: bool = False
+
+
+@dataclass(frozen=True)
+class TableOptions:
+    """What --wide and --columns asked of this run's tables."""
+
+    wide: bool = False
+    columns: tuple[str, ...] = ()
+
+
+_table_options: ContextVar[TableOptions | None] = ContextVar("tracker_table", default=None)
+
+WideOpt = Annotated[bool, typer.Option(
+    "--wide", "-w", help="Show every column, uncut, however wide the terminal.")]
+ColumnsOpt = Annotated[str | None, typer.Option(
+    "--columns", metavar="COLS", help="Only these columns, in this order (comma-separated "
+    "headers or keys), for the table and --csv.")]
+
+
+def listing(func: Callable[..., Any]) -> Callable[..., Any]:
+    """Give a listing command `--wide` and `--columns` (sqlite-utils' output_options).
+
+    Put it under the `@app.command()` line; `emit()` reads what was chosen.
+    """
+    sig = inspect.signature(func)
+    extra = [inspect.Parameter("wide", inspect.Parameter.KEYWORD_ONLY, default=False,
+                               annotation=WideOpt),
+             inspect.Parameter("columns", inspect.Parameter.KEYWORD_ONLY, default=None,
+                               annotation=ColumnsOpt)]
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, wide: bool = False, columns: str | None = None,
+                **kwargs: Any) -> Any:
+        names = tuple(c.strip() for c in (columns or "").split(",") if c.strip())
+        _table_options.set(TableOptions(wide=wide, columns=names))
+        return func(*args, **kwargs)
+
+    wrapper.__signature__ = sig.replace(  # type: ignore[attr-defined]
+        parameters=[*sig.parameters.values(), *extra])
+    wrapper.__annotations__ = {**func.__annotations__, "wide": WideOpt, "columns": ColumnsOpt}
+    return wrapper
+
+
+def _chosen(columns: Sequence[Column], names: Sequence[str]) -> list[Column]:
+    """The columns --columns names, in its order (by header or key, any case)."""
+    if not names:
+        return list(columns)
+    from tracker.cli.usage import close_match, normalise
+    from tracker.errors import InputError
+
+    by_name: dict[str, Column] = {}
+    for c in columns:
+        by_name.setdefault(normalise(c.key), c)
+        by_name.setdefault(normalise(c.header), c)
+    picked = []
+    for name in names:
+        column = by_name.get(normalise(name))
+        if column is None:
+            close = close_match(normalise(name), by_name)
+            raise InputError(f"no column '{name}'", hint=(
+                f"did you mean '{close}'? " if close else "") + "columns: " + ", ".join(
+                normalise(c.header) for c in columns))
+        picked.append(column)
+    return picked
 
 
 def _cell(value: Any, column: Column) -> str:
@@ -129,7 +205,13 @@ def _cell(value: Any, column: Column) -> str:
 
 def emit(rows: Sequence[dict[str, Any]], columns: Sequence[Column], fmt: Format,
          *, title: str | None = None, empty: str = "nothing to show") -> None:
-    """Write `rows` in the chosen format. JSON gets the full records; tables the columns."""
+    """Write `rows` in the chosen format. JSON gets the full records; tables the columns.
+
+    On a terminal, a table fits its width (see `Column`; `--wide` shows it all); piped, it
+    is one tab-separated line per row under a header line: no padding, wrapping or colour.
+    """
+    options = _table_options.get() or TableOptions()
+    columns = _chosen(columns, options.columns)
     if fmt is Format.json:
         write_json(list(rows))
         return
@@ -151,10 +233,87 @@ def emit(rows: Sequence[dict[str, Any]], columns: Sequence[Column], fmt: Format,
     if not rows:
         say(empty)
         return
+    cells = [[clean(_cell(row.get(c.key), c)) for c in columns] for row in rows]
+    out = console()
+    if not out.is_terminal:
+        _plain(title, columns, cells)
+        return
+    hidden: list[int] = []
+    width: int | None = None
+    if options.wide:
+        shown, width = list(range(len(columns))), _natural(columns, cells) + 1
+    else:
+        shown, hidden = fit(columns, cells, out.width)
     table = Table(title=title, header_style="bold", title_justify="left", expand=False)
-    for c in columns:
-        table.add_column(c.header, style=c.style, max_width=c.max_width, no_wrap=c.no_wrap,
-                         min_width=c.min_width, overflow="ellipsis" if c.no_wrap else "fold")
-    for row in rows:
-        table.add_row(*(safe(_cell(row.get(c.key), c)) for c in columns))
-    console().print(table)
+    for i in shown:
+        c = columns[i]
+        whole = c.no_wrap or c.url or options.wide
+        table.add_column(c.header, style=c.style, no_wrap=whole,
+                         max_width=None if whole else c.max_width,
+                         min_width=None if options.wide else _min_width(c, i, cells),
+                         overflow="ellipsis" if c.no_wrap and not c.url else "fold")
+    for line in cells:
+        table.add_row(*(Text(line[i]) for i in shown))
+    if width is None:
+        out.print(table)
+    else:  # wider than the terminal: the terminal folds the lines, nothing is cut
+        screen = out.width
+        out.width = width
+        try:
+            out.print(table, crop=False)
+        finally:
+            out.width = screen
+    if hidden:
+        names = ", ".join(columns[i].header for i in hidden)
+        say(Text(f"{names} hidden to fit {out.width} columns (--wide shows all)", style="dim"))
+
+
+def _plain(title: str | None, columns: Sequence[Column], cells: list[list[str]]) -> None:
+    """The table for a pipe or a file: tab-separated, a header line, nothing padded."""
+    lines = [] if title is None else [clean(title)]
+    lines.append("\t".join(c.header for c in columns))
+    lines.extend("\t".join(line) for line in cells)
+    sys.stdout.write("\n".join(lines) + "\n")
+
+
+def _width(text: str) -> int:
+    from rich.cells import cell_len
+
+    return cell_len(text)
+
+
+def _natural_width(c: Column, i: int, cells: list[list[str]]) -> int:
+    return max([_width(c.header), *(_width(line[i]) for line in cells)])
+
+
+def _min_width(c: Column, i: int, cells: list[list[str]]) -> int:
+    """The narrowest a column can be: whole if it must not wrap, else its longest word."""
+    natural = _natural_width(c, i, cells)
+    if c.no_wrap or c.url:
+        return natural
+    longest_word = max([_width(w) for line in cells for w in line[i].split()] or [1])
+    wanted = max(c.min_width or 0, min(longest_word, 24), _width(c.header))
+    return min(natural, wanted)
+
+
+def _natural(columns: Sequence[Column], cells: list[list[str]]) -> int:
+    return sum(_natural_width(c, i, cells) for i, c in enumerate(columns)) + 3 * len(columns) + 1
+
+
+def fit(columns: Sequence[Column], cells: list[list[str]],
+        width: int) -> tuple[list[int], list[int]]:
+    """Which columns a terminal `width` wide shows, and which it hides (by priority)."""
+    shown = list(range(len(columns)))
+    hidden: list[int] = []
+
+    def need() -> int:  # each column's narrowest, plus the borders and padding
+        return sum(_min_width(columns[i], i, cells) for i in shown) + 3 * len(shown) + 1
+
+    droppable = sorted((i for i, c in enumerate(columns) if i and c.priority > 0),
+                       key=lambda i: (columns[i].priority, i), reverse=True)
+    for i in droppable:
+        if need() <= width:
+            break
+        shown.remove(i)
+        hidden.append(i)
+    return shown, sorted(hidden)

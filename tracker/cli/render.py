@@ -30,14 +30,15 @@ STATUS_STYLE = {
     "closed": "dim",
 }
 
+# Priorities: 0 never hidden (what names the row, its status); higher numbers go first.
 DISPUTE_COLUMNS = [
-    Column("Slug", "slug", style="bold", no_wrap=True),
+    Column("Slug", "slug", style="bold", no_wrap=True, priority=0),
     Column("Title", "title", max_width=44, min_width=16),
-    Column("Kind", "kind", no_wrap=True),
-    Column("Status", "status", no_wrap=True),
-    Column("Where", "where", max_width=24, min_width=5),
-    Column("Since", "since", no_wrap=True),
-    Column("Articles", "articles", style="dim", no_wrap=True),
+    Column("Kind", "kind", no_wrap=True, priority=4),
+    Column("Status", "status", no_wrap=True, priority=0),
+    Column("Where", "where", max_width=24, min_width=5, priority=3),
+    Column("Since", "since", no_wrap=True, priority=2),
+    Column("Articles", "articles", style="dim", no_wrap=True, priority=2),
 ]
 
 # `dispute list --csv`: the columns a researcher sorts and filters on.
@@ -66,19 +67,20 @@ FORUM_COLUMNS = [
 ]
 
 ARTICLE_COLUMNS = [
-    Column("ID", "id", style="dim", no_wrap=True),
-    Column("Date", "date", no_wrap=True),
-    Column("Outlet", "outlet", max_width=18, no_wrap=True),
-    Column("Title", "title", max_width=70, min_width=20),
-    Column("Disputes", "disputes", max_width=24),
+    Column("ID", "id", style="dim", no_wrap=True, priority=0),
+    Column("Date", "date", no_wrap=True, priority=1),
+    Column("Outlet", "outlet", max_width=18, no_wrap=True, priority=3),
+    Column("Title", "title", render=lambda t: t or "(no title)", max_width=70, min_width=20,
+           priority=0),
+    Column("Disputes", "disputes", max_width=24, priority=2),
 ]
 
 EVENT_COLUMNS = [
-    Column("#", "n", style="dim", no_wrap=True),
-    Column("Date", "date", no_wrap=True),
-    Column("What happened", "text", max_width=70, min_width=20),
-    Column("Status", "status", no_wrap=True),
-    Column("Source", "source", max_width=40, no_wrap=True),
+    Column("#", "n", style="dim", no_wrap=True, priority=0),
+    Column("Date", "date", no_wrap=True, priority=0),
+    Column("What happened", "text", max_width=70, min_width=20, priority=0),
+    Column("Status", "status", no_wrap=True, priority=1),
+    Column("Source", "source", url=True, priority=2),
 ]
 
 
