@@ -127,4 +127,6 @@ def test_every_listing_offers_wide_and_columns():
     for path, command in COMMANDS:
         if path in listings:
             opts = {o for q in command.params for o in q.opts}
-            assert {"--wide", "--columns"} <= opts, path
+            assert {"--wide", "--columns"} <= opts, (
+                f"'tracker {' '.join(path)}' offers --csv: put @output.listing under its "
+                "command decorator so its table gets --wide and --columns")

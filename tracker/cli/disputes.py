@@ -412,6 +412,7 @@ def forum_remove(
 
 
 @forum_app.command("list")
+@output.listing
 def forum_list(slug: Slug, json_: JsonOpt = False, nl: NlOpt = False, csv_: CsvOpt = False) -> None:
     """A dispute's forums with the # that `forum edit` and `forum remove` take.
 

@@ -57,13 +57,13 @@ RESEARCH_COLUMNS = [
 ]
 
 FORUM_COLUMNS = [
-    Column("#", "n", style="dim", no_wrap=True),
-    Column("Court or body", "name", style="bold", max_width=40),
-    Column("Jurisdiction", "jurisdiction", no_wrap=True),
-    Column("Docket", "docket", no_wrap=True),
-    Column("CourtListener", "courtlistener_id", no_wrap=True),
-    Column("Judge", "judge", max_width=30),
-    Column("Note", "note", max_width=40),
+    Column("#", "n", style="dim", no_wrap=True, priority=0),
+    Column("Court or body", "name", style="bold", max_width=40, priority=0),
+    Column("Jurisdiction", "jurisdiction", no_wrap=True, priority=2),
+    Column("Docket", "docket", no_wrap=True, priority=0),
+    Column("CourtListener", "courtlistener_id", no_wrap=True, priority=3),
+    Column("Judge", "judge", max_width=30, priority=2),
+    Column("Note", "note", max_width=40, priority=4),
 ]
 
 ARTICLE_COLUMNS = [
