@@ -87,14 +87,14 @@ def test_after_a_day_of_polls_news_shows_yesterday_once(run: Run, seeded: Path, 
     result = run("news")
     assert result.exit_code == 0, result.stderr
     out = result.stdout
-    assert out.startswith("4 stories and 1 docket entry in 2 disputes, since you last looked "
-                          "(2026-11-29 20:00 to 2026-12-01 08:00)\n")
+    assert out.startswith("4 stories and 1 docket entry in 2 disputes, since you last looked: "
+                          "2026-11-29 20:00 to 2026-12-01 08:00\n")
     for n in (1, 2, 3, 4):
         assert out.count(f"https://news.example.com/story-{n}\n") == 1, out
     assert out.count("Entry #812") == 1 and DOCKET["link"] in out
     again = run("news")
-    assert again.stdout == "Nothing new since you last looked (2026-12-01 08:00 to " \
-                           "2026-12-01 08:00).\n"
+    assert again.stdout == "Nothing new since you last looked: 2026-12-01 08:00 to " \
+                           "2026-12-01 08:00.\n"
     assert as_json(run("news", "--on", "yesterday", "--json"))["stories"] == 3  # still there
 
 

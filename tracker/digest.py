@@ -115,7 +115,7 @@ def window(*, since: str | None = None, until: str | None = None, on: str | None
         if marker is not None:
             return Window(marker, at, "since you last looked")
         return Window(at - timedelta(days=default_days), at, f"in the last {default_days} "
-                      "days (nothing read yet)")
+                      "days (your first look)")
     start = moment(since, "--since", end=False, at=at, tz=tz) if since else None
     end = moment(until, "--until", end=True, at=at, tz=tz) if until else at
     if until and end != at:
@@ -244,10 +244,8 @@ def headline(d: Digest) -> str:
     span = f"{_stamp(d.window.since, d.tz)} to {_stamp(d.window.until, d.tz)}"
     if d.window.how == "this poll":
         span = "in this poll"
-    elif d.window.how in ("today", "yesterday") or d.window.how.startswith("on "):
-        span = d.window.how + f" ({span})"
     elif d.window.how != "chosen":
-        span = f"{d.window.how} ({span})"
+        span = f"{d.window.how}: {span}"
     if d.empty():
         return f"Nothing new {span}."
     what = [_plural(d.stories, "story")] if d.stories else []

@@ -490,13 +490,13 @@ def html_report(d: Dispute, articles: Sequence[Article], *, as_of: str,
 </header>
 {summary}
 {f'<p class="facts">{"<br>".join(facts)}</p>' if facts else ""}
+{_chart_html(d, articles, when, weeks)}
 <h2>Parties</h2>
 {_parties_html(d)}
 <h2>Forums</h2>
 {_forums_html(d)}
 <h2>Timeline</h2>
 {_timeline_html(d.timeline())}
-{_chart_html(d, articles, when, weeks)}
 <h2>Coverage ({_count(len(articles))}, newest first)</h2>
 {_coverage_html(articles)}
 {f"<h2>Notes</h2>{notes}" if notes else ""}
