@@ -147,6 +147,19 @@ source = "https://example.org/mdl"
     assert "unchanged dispute authors-guild-v-openai" in again.stderr
 
 
+def test_update_may_leave_out_the_title_of_a_stored_dispute(run, seeded, tmp_path):
+    text = 'slug = "nyt-v-openai"\nclaimants = ["Daily News"]\n'
+    r = run("dispute", "add", "--from", write(tmp_path, text), "--update")
+    assert r.exit_code == 0, r.stderr
+    d = show(run, "nyt-v-openai")
+    assert d["title"] == "The New York Times v. Microsoft and OpenAI"
+    assert d["parties"][-1] == {"name": "Daily News", "role": "claimant", "kind": "company",
+                                "aliases": [], "note": ""}
+    new = 'slug = "new-one"\n'
+    refused(run("dispute", "add", "--from", write(tmp_path, new, "n.toml"), "--update"), seeded,
+            seeded.read_bytes(), "field title: missing (required for a new dispute)")
+
+
 def test_update_with_a_new_status_records_the_change(run, seeded, tmp_path):
     run("dispute", "add", "--from", write(tmp_path, AUTHORS_GUILD))
     text = 'slug = "authors-guild-v-openai"\ntitle = "AG v. OpenAI"\nstatus = "discovery"\n'

@@ -240,13 +240,14 @@ def _source(value: str) -> str:
     return check_url(value, what="source URL")
 
 
-def _read_dispute(problems: list[Problem], path: Key, table: Any) -> Case | None:
+def _read_dispute(problems: list[Problem], path: Key, table: Any, *,
+                  update: bool = False) -> Case | None:
     r = _Reader(problems, path, table, DISPUTE_FIELDS)
     if not r.table:
         return None
     d = Dispute(
         slug=r.text("slug", required=True, check=models.check_slug),
-        title=r.text("title", required=True),
+        title=r.text("title", required=not update),
         kind=r.text("kind", "lawsuit", check=models.check_kind),
         status=r.text("status", "filed", check=models.check_status),
         started=r.when("started"),
@@ -348,9 +349,10 @@ class CaseFile:
         return _invalid(self.source, [Problem(path, reason)], self.lines, self.single)
 
 
-def read(text: str, source: str) -> CaseFile:
+def read(text: str, source: str, *, update: bool = False) -> CaseFile:
     """The disputes of a case file; InputError naming file, line and field at the first
-    problem (and counting the others)."""
+    problem (and counting the others). With `update`, a title may be left out (a dispute
+    already stored keeps its own)."""
     try:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -372,7 +374,7 @@ def read(text: str, source: str) -> CaseFile:
             if isinstance(value, list) else []
         if not isinstance(value, list):
             problems.append(Problem(("dispute",), "must be a list of tables ([[dispute]])"))
-    cases = [c for path, t in tables if (c := _read_dispute(problems, path, t))]
+    cases = [c for path, t in tables if (c := _read_dispute(problems, path, t, update=update))]
     if not cases and not problems:
         problems.append(Problem(("slug",) if single else ("dispute",),
                                 "no dispute in the file (it needs at least a slug and a title)"))
@@ -404,7 +406,7 @@ def _invalid(source: str, problems: list[Problem], lines: dict[Key, int],
     return InputError(said[0], hint=hint)
 
 
-def read_file(path: str) -> CaseFile:
+def read_file(path: str, *, update: bool = False) -> CaseFile:
     """Read a case file (or stdin for '-')."""
     if path == "-":
         text, source = sys.stdin.read(), "stdin"
@@ -421,7 +423,7 @@ def read_file(path: str) -> CaseFile:
             raise InputError(f"{path} is not UTF-8 text (byte {exc.start})",
                              hint="save the file as UTF-8") from None
         source = path
-    return read(text, source)
+    return read(text, source, update=update)
 
 
 # -- into the store ---------------------------------------------------------------------------
@@ -463,6 +465,8 @@ def add_cases(store: Store, file: CaseFile, *, update: bool = False) -> Outcome:
             raise fail(c, ("slug",), ConflictError(
                 f"a dispute '{c.dispute.slug}' already exists",
                 hint="add --update to merge the file into it"))
+        if current is None and not c.dispute.title:
+            raise fail(c, ("title",), InputError("missing (required for a new dispute)"))
         try:
             if current is None:
                 core.settle_new_dispute(c.dispute, status_given="status" in c.given,

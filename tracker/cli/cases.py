@@ -62,7 +62,7 @@ def add_from_file(path: str, *, update: bool, follow: bool, json_: bool) -> None
     """Read the whole file first (nothing is written when it has a problem), then add."""
     from tracker import courtlistener
 
-    parsed = casefile.read_file(path)
+    parsed = casefile.read_file(path, update=update)
     with env().write() as store:
         outcome = casefile.add_cases(store, parsed, update=update)
         followed = [f for d in outcome.added + outcome.updated
