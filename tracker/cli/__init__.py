@@ -57,13 +57,14 @@ class _Boundary(TyperGroup):
             self.commands.update({k: v for k, v in built.items() if k not in self.commands})
         command = super().get_command(ctx, cmd_name)
         if command is not None:
-            usage.tune(command)  # every choice matched the same way, in every command
+            usage.tune(command, (cmd_name,))  # choices, summaries and examples, everywhere
         return command
 
     def main(self, args: Sequence[str] | None = None, prog_name: str | None = None,
              complete_var: str | None = None, standalone_mode: bool = True,
              windows_expand_args: bool = True, **extra: Any) -> Any:
         """Run, with click's own usage errors said in the tool's voice (exit 2)."""
+        usage.tune(self)
         try:
             code = super().main(args, prog_name, complete_var, False, windows_expand_args,
                                 **extra)

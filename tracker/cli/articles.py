@@ -75,7 +75,10 @@ def search(
 
 @article_app.command("show")
 def show(ref: Ref, json_: JsonOpt = False) -> None:
-    """One article with its links (and why each was made) and the feeds it came from."""
+    """One article with its links (and why each was made) and the feeds it came from.
+
+    e.g. `tracker article show 3c3d0a68be` (an id, a unique prefix of one, or the URL)
+    """
     with env().read() as store:
         article = core.get_article(store, ref)
     if json_:
@@ -86,7 +89,10 @@ def show(ref: Ref, json_: JsonOpt = False) -> None:
 
 @article_app.command("link")
 def link(ref: Ref, dispute: Disputes) -> None:
-    """Link an article to more disputes (by hand)."""
+    """Link an article to more disputes (by hand).
+
+    e.g. `tracker article link 3c3d0a68be -d getty-v-stability`
+    """
     with env().write() as store:
         article = core.link_article(store, ref, dispute)
     output.say(f"article {article.id} -> {', '.join(article.disputes())}")
@@ -94,7 +100,10 @@ def link(ref: Ref, dispute: Disputes) -> None:
 
 @article_app.command("unlink")
 def unlink(ref: Ref, dispute: Disputes) -> None:
-    """Unlink an article from disputes; the article is kept."""
+    """Unlink an article from disputes; the article is kept.
+
+    e.g. `tracker article unlink 3c3d0a68be -d getty-v-stability`
+    """
     with env().write() as store:
         article = core.unlink_article(store, ref, dispute)
     output.say(f"article {article.id} -> {', '.join(article.disputes()) or 'no dispute'}")
@@ -102,7 +111,10 @@ def unlink(ref: Ref, dispute: Disputes) -> None:
 
 @article_app.command("remove")
 def remove(ref: Ref) -> None:
-    """Delete an article from the store."""
+    """Delete an article from the store.
+
+    e.g. `tracker article remove 3c3d0a68be`
+    """
     with env().write() as store:
         article = core.remove_article(store, ref)
     output.say(f"removed article {article.id}")

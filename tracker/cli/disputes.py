@@ -65,7 +65,10 @@ def show(
     articles: Annotated[int, typer.Option(min=0, help="How many recent articles to show.")] = 10,
     json_: JsonOpt = False,
 ) -> None:
-    """A dispute's case page: parties, forums, status timeline, latest coverage."""
+    """A dispute's case page: parties, forums, status timeline, latest coverage.
+
+    e.g. `tracker dispute show coda-v-openai`, `tracker dispute show nyt-v-openai --json`
+    """
     with env().read() as store:
         d = core.get_dispute(store, slug)
         coverage = core.coverage(store, slug)
@@ -152,7 +155,10 @@ def edit(
     include: Annotated[list[str] | None, typer.Option(help="Extra match term.")] = None,
     exclude: Annotated[list[str] | None, typer.Option(help="Term that vetoes a match.")] = None,
 ) -> None:
-    """Change a dispute's fields (status changes: `tracker dispute status`)."""
+    """Change a dispute's fields (status changes: `tracker dispute status`).
+
+    e.g. `tracker dispute edit nyt-v-openai --include "Gray Lady" --tag news-publishers`
+    """
     changes = {"title": title, "kind": kind, "started": started, "summary": summary,
                "notes": notes}
     with env().write() as store:
@@ -165,7 +171,10 @@ def edit(
 
 @dispute_app.command("remove")
 def remove(slug: Slug, yes: Yes = False) -> None:
-    """Delete a dispute. Its articles are kept, unlinked from it."""
+    """Delete a dispute. Its articles are kept, unlinked from it.
+
+    e.g. `tracker dispute remove disney-v-midjourney --yes`
+    """
     if not yes:
         if not output.interactive():  # no one to ask: refuse rather than guess
             raise InputError(f"not removing '{slug}' without confirmation",
@@ -194,7 +203,10 @@ def status(
 
 @dispute_app.command("statuses")
 def statuses(json_: JsonOpt = False) -> None:
-    """The controlled vocabulary of statuses, kinds, roles and relations."""
+    """The controlled vocabulary of statuses, kinds, roles and relations.
+
+    e.g. `tracker dispute statuses --json`
+    """
     vocab = {"statuses": STATUSES, "kinds": KINDS, "roles": ROLES, "relations": RELATIONS}
     if json_:
         output.write_json(vocab)
@@ -225,7 +237,10 @@ def relate(
 def unrelate(
     slug: Slug, other: Annotated[str, typer.Argument(help="The other dispute's slug.")]
 ) -> None:
-    """Remove the link between two disputes."""
+    """Remove the link between two disputes.
+
+    e.g. `tracker dispute unrelate authors-v-openai mdl-3143`
+    """
     with env().write() as store:
         core.unrelate(store, slug, other)
     output.say(f"{slug} and {other} are no longer linked")
@@ -312,7 +327,10 @@ def party_rename(
 @party_app.command("list")
 @output.listing
 def party_list(slug: Slug, json_: JsonOpt = False, nl: NlOpt = False, csv_: CsvOpt = False) -> None:
-    """A dispute's parties with roles and aliases."""
+    """A dispute's parties with roles and aliases.
+
+    e.g. `tracker dispute party list coda-v-openai`
+    """
     with env().read() as store:
         d = core.get_dispute(store, slug)
     rows = [vars(p) for p in d.parties]
@@ -341,7 +359,10 @@ def event_add(
 @event_app.command("list")
 @output.listing
 def event_list(slug: Slug, json_: JsonOpt = False, nl: NlOpt = False, csv_: CsvOpt = False) -> None:
-    """A dispute's timeline in date order."""
+    """A dispute's timeline in date order.
+
+    e.g. `tracker dispute event list nyt-v-openai --columns n,date,source`
+    """
     with env().read() as store:
         d = core.get_dispute(store, slug)
     output.emit(render.event_rows(d), render.EVENT_COLUMNS, output.pick(json_, nl, csv_),

@@ -45,7 +45,10 @@ def _row(row: dict[str, Any]) -> dict[str, Any]:
 @feed_app.command("list")
 @output.listing
 def list_(json_: JsonOpt = False, nl: NlOpt = False, csv_: CsvOpt = False) -> None:
-    """Feeds with their last poll, status, consecutive errors and entry count."""
+    """Feeds with their last poll, status, consecutive errors and entry count.
+
+    e.g. `tracker feed list`, `tracker feed list --json | jq '.[] | select(.errors > 0)'`
+    """
     fmt = output.pick(json_, nl, csv_)
     with env().read() as store:
         rows = [_row(r) for r in feeds.feed_rows(store)]
@@ -77,7 +80,10 @@ def add(
 
 @feed_app.command("remove")
 def remove(ref: Ref) -> None:
-    """Unsubscribe. Articles already stored are kept."""
+    """Unsubscribe from a feed. Articles already stored are kept.
+
+    e.g. `tracker feed remove 24401032aa` (an id from `tracker feed list`, or the URL)
+    """
     with env().write() as store:
         feed = feeds.remove_feed(store, ref)
     output.say(output.safe(f"removed {feed.url}"))
@@ -85,7 +91,10 @@ def remove(ref: Ref) -> None:
 
 @feed_app.command("enable")
 def enable(ref: Ref) -> None:
-    """Poll a feed again (also clears its failure count)."""
+    """Poll a feed again (also clears its failure count).
+
+    e.g. `tracker feed enable 24401032aa`
+    """
     with env().write() as store:
         feed = feeds.set_enabled(store, ref, True)
     output.say(output.safe(f"enabled {feed.url}"))
@@ -93,7 +102,10 @@ def enable(ref: Ref) -> None:
 
 @feed_app.command("disable")
 def disable(ref: Ref) -> None:
-    """Stop polling a feed, keeping it and its articles."""
+    """Stop polling a feed, keeping it and its articles.
+
+    e.g. `tracker feed disable 24401032aa`
+    """
     with env().write() as store:
         feed = feeds.set_enabled(store, ref, False)
     output.say(output.safe(f"disabled {feed.url}"))
@@ -101,7 +113,10 @@ def disable(ref: Ref) -> None:
 
 @feed_app.command("follow")
 def follow(slug: Annotated[str, typer.Argument(help="Dispute slug.")]) -> None:
-    """Add a news search feed from a dispute's parties, and its CourtListener docket feeds."""
+    """Add a news search feed from a dispute's parties, and its CourtListener docket feeds.
+
+    e.g. `tracker feed follow getty-v-stability`
+    """
     with env().write() as store:
         added, present = feeds.follow(store, slug)
     for f in added:
@@ -112,7 +127,10 @@ def follow(slug: Annotated[str, typer.Argument(help="Dispute slug.")]) -> None:
 
 @feed_app.command("import")
 def import_(path: Annotated[Path, typer.Argument(help="An OPML file, or - for stdin.")]) -> None:
-    """Subscribe to every feed in an OPML file (as exported by any feed reader)."""
+    """Subscribe to every feed in an OPML file (as exported by any feed reader).
+
+    e.g. `tracker feed import subscriptions.opml`
+    """
     text = _read(path)
     parsed = feeds.read_opml(path, text)
     with env().write() as store:

@@ -105,7 +105,10 @@ def rematch(
     = None,
     json_: JsonOpt = False,
 ) -> None:
-    """Run the match rules again over recent items, e.g. after adding a dispute or alias."""
+    """Run the match rules again over recent items, after adding a dispute or an alias.
+
+    e.g. `tracker rematch --days 90`
+    """
     from tracker.polling import rematch as run_rematch
 
     with env().write() as store:

@@ -14,7 +14,10 @@ def init(
     empty: Annotated[bool, typer.Option("--empty", help="Create the store without seed data.")]
     = False,
 ) -> None:
-    """Create the store, seeded with three disputes (unless --empty). Never overwrites."""
+    """Create the store, seeded with three disputes (unless --empty). Never overwrites.
+
+    e.g. `tracker init`, or `tracker init --empty && tracker import backup.json`
+    """
     e = env()
     defaults = [] if empty else feeds.config_feeds(e.config.feeds)
     created = core.init_store(e.db, seed=not empty, feeds=defaults, lock_timeout=e.lock_timeout)
@@ -27,7 +30,10 @@ def init(
 
 @app.command()
 def paths(json_: output.JsonOpt = False) -> None:
-    """Where the store, its backup and the config file are, and why."""
+    """Where the store, its backup and the config file are, and why.
+
+    e.g. `tracker paths --json`
+    """
     e = env()
     info = core.describe_paths(e.db, e.config.source)
     if json_:

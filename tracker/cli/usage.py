@@ -77,12 +77,51 @@ class Choice(TyperChoice[Any]):
         raise UsageProblem(f"unknown {what} '{value}'", hint, ctx=ctx, param=param)
 
 
-def tune(command: Any, _seen: set[int] | None = None) -> None:
-    """Make every choice of `command` and its sub-commands a `Choice` (once per command)."""
+_SENTENCE_END = re.compile(r"(?<!\be\.g)(?<!\bi\.e)(?<!\bNo)(?<!\bv)(?<!\bvs)\.(?=\s|$)")
+_EXAMPLE_CLAUSE = re.compile(r"[,;:(]?\s*\b(?:e\.g\.|for example)(?=\s).*$")
+_CODE = re.compile(r"`([^`]+)`")
+
+
+def summary(text: str | None) -> str:
+    """A command's one-line summary: the first sentence of its help, without its examples.
+
+    'List articles, newest first, e.g. `tracker article list`.' -> 'List articles, newest
+    first.' (click would cut it at the 'e.g.' and print 'List articles, newest first, e.g.').
+    """
+    first = " ".join((text or "").strip().split("\n\n")[0].split())
+    end = _SENTENCE_END.search(first)
+    sentence = first[: end.start()] if end else first.rstrip(".")
+    sentence = _EXAMPLE_CLAUSE.sub("", sentence).rstrip(" ,;:")
+    return f"{sentence}." if sentence else ""
+
+
+def examples(text: str | None, path: tuple[str, ...]) -> list[str]:
+    """The command lines quoted in a help text (`... event add x` spelt out in full)."""
+    found = []
+    for code in _CODE.findall(" ".join((text or "").split())):
+        if code.startswith("... "):
+            rest = code[4:].split()
+            for n in range(len(path), 0, -1):  # the longest tail of the path it starts with
+                if rest[:n] == list(path[-n:]):
+                    code = " ".join(["tracker", *path[: len(path) - n], *rest])
+                    break
+        if re.search(r"(?:^|\s)tracker \S", code) and code not in found:
+            found.append(code)
+    return found
+
+
+def tune(command: Any, path: tuple[str, ...] = (), _seen: set[int] | None = None) -> None:
+    """Make every choice of `command` and its sub-commands a `Choice` (once per command);
+    give each a whole one-line summary and an Examples section from its help text."""
     seen = set() if _seen is None else _seen
     if id(command) in seen or getattr(command, "_tracker_tuned", False):
         return
     seen.add(id(command))
+    if command.help and not command.short_help:
+        command.short_help = summary(command.help)
+    shown = [e for e in examples(command.help, path) if " ".join(("tracker", *path)) in e]
+    if shown and not command.epilog:
+        command.epilog = "\b\nExamples:\n" + "\n".join(f"  {e}" for e in shown)
     for param in command.params:
         kind = param.type
         if isinstance(kind, TyperChoice) and not isinstance(kind, Choice):
@@ -97,8 +136,8 @@ def tune(command: Any, _seen: set[int] | None = None) -> None:
             elif not isinstance(param.type, Choice) and param.opts:
                 param.metavar = max(param.opts, key=len).lstrip("-").upper()
     command._tracker_tuned = True
-    for sub in getattr(command, "commands", {}).values():
-        tune(sub, seen)
+    for name, sub in getattr(command, "commands", {}).items():
+        tune(sub, (*path, name), seen)
 
 
 def describe(exc: click.ClickException) -> tuple[str, str]:
