@@ -126,8 +126,12 @@ def test_the_marker_moves_only_on_a_plain_look(run: Run, seeded: Path, db: Path,
 
     assert run("news", "--since", "7d").exit_code == 0 and marker() == {}
     assert run("news", "--peek").exit_code == 0 and marker() == {}
-    assert run("news", "--md").exit_code == 0
+    assert run("news", "--md").exit_code == 0  # a first look sets it, even with nothing new
     assert marker() == {"read_until": "2026-11-29T11:00:00+00:00"}
+    clock.at += timedelta(hours=1)
+    before = db.read_bytes()
+    assert run("news").stdout.startswith("Nothing new since you last looked")
+    assert db.read_bytes() == before  # nothing new: no store write, the marker may stay
 
 
 def test_windows_as_people_say_them() -> None:

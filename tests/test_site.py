@@ -145,8 +145,13 @@ def test_hostile_text_is_inert_in_every_page_and_feed(run: Run, seeded: Path, db
     for path in pages:
         text = path.read_text("utf-8")
         page = parse(text)
-        assert not {"script", "img", "iframe", "object", "embed", "base", "form",
-                    "link"} & set(page.tags), path
+        assert not {"script", "img", "iframe", "object", "embed", "base", "form"} & set(
+            page.tags), path
+        # one <link>: the page's own feed, for feed readers; it loads nothing
+        assert page.tags.count("link") == 1
+        feed = [v for t, k, v in page.attrs if t == "link" and k == "href"]
+        assert feed in (["feed.atom"], [path.stem + ".atom"]) and ("link", "rel", "alternate") in \
+            page.attrs
         assert not [a for a in page.attrs if (a[1] in ("src", "srcset", "action", "style")
                     and a[0] != "span") or a[1].startswith("on")], path
         assert "\x1b" not in text and "javascript:" not in " ".join(v for _, _, v in page.attrs)

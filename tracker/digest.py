@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from tracker.storage import Store
 
 MARKER = "news"  # the store's meta record holding the read marker
+SINCE_MARKER = "since you last looked"
 NOT_NEWS = frozenset({"manual", "seed"})  # events typed in or shipped are not news
 
 
@@ -113,7 +114,7 @@ def window(*, since: str | None = None, until: str | None = None, on: str | None
                           at), label)
     if since is None and until is None:
         if marker is not None:
-            return Window(marker, at, "since you last looked")
+            return Window(marker, at, SINCE_MARKER)
         return Window(at - timedelta(days=default_days), at, f"in the last {default_days} "
                       "days (your first look)")
     start = moment(since, "--since", end=False, at=at, tz=tz) if since else None
@@ -348,7 +349,9 @@ def news(store: Store, *, since: str | None = None, until: str | None = None,
     win = window(since=since, until=until, on=on, marker=read_marker(store.meta(MARKER)),
                  default_days=default_days, at=at, tz=tz)
     digest = build(store.disputes(), store.articles(), win, tz)
-    if mark and not explicit:
+    # With nothing new a set marker may stay: nothing lies between it and now, and a
+    # look that finds nothing then costs no store write.
+    if mark and not explicit and not (digest.empty() and win.how == SINCE_MARKER):
         store.set_meta(MARKER, marker_record(win.until))
         digest.marker_moved = True
     return digest

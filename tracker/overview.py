@@ -324,11 +324,12 @@ def _charts_html(ov: Overview, page: Callable[[str], str | None]) -> str:
 
 
 def html_page(ov: Overview, *, title: str = DEFAULT_TITLE,
-              page: Callable[[str], str | None] = lambda slug: None, nav: str = "") -> str:
+              page: Callable[[str], str | None] = lambda slug: None, nav: str = "",
+              head: str = "") -> str:
     """The overview as one self-contained HTML page (no scripts, no external files).
 
     `page` gives the address of a dispute's own page, if there is one (the site's);
-    `nav` is trusted markup put above the header.
+    `nav` is trusted markup put above the header, `head` in the <head>.
     """
     as_of = ov.as_of.isoformat()
     counts: dict[str, int] = {}
@@ -349,7 +350,7 @@ def html_page(ov: Overview, *, title: str = DEFAULT_TITLE,
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
 <meta name="referrer" content="no-referrer">
 <title>{h(title)} – overview as of {h(as_of)}</title>
-<style>{_CSS}{_OVERVIEW_CSS}</style>
+{head}<style>{_CSS}{_OVERVIEW_CSS}</style>
 </head>
 <body>
 <main class="wide">

@@ -452,11 +452,12 @@ def _chart_html(d: Dispute, articles: Sequence[Article], as_of: date,
 
 
 def html_report(d: Dispute, articles: Sequence[Article], *, as_of: str,
-                weeks: int | None = None, nav: str = "") -> str:
+                weeks: int | None = None, nav: str = "", head: str = "") -> str:
     """The case summary as one self-contained HTML page (no scripts, no external files).
 
     `weeks` fixes the chart's window (see `window`); `nav` is trusted markup put above
-    the header (the site's way back to its index and to the dispute's feed).
+    the header (the site's way back to its index and to the dispute's feed), `head`
+    trusted markup for the <head> (the site's feed link for feed readers).
     """
     when = day_of(as_of) or date.today()
     facts = []
@@ -478,7 +479,7 @@ def html_report(d: Dispute, articles: Sequence[Article], *, as_of: str,
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
 <meta name="referrer" content="no-referrer">
 <title>{h(d.title)} – case summary</title>
-<style>{_CSS}</style>
+{head}<style>{_CSS}</style>
 </head>
 <body>
 <main>

@@ -143,6 +143,12 @@ def _nav(links: Sequence[tuple[str, str]]) -> str:
         for label, href in links) + "</nav>\n"
 
 
+def _feed_link(href: str) -> str:
+    """Where feed readers given the page find its feed (nothing is loaded from it)."""
+    return (f'<link rel="alternate" type="application/atom+xml" title="Atom feed" '
+            f'href="{html.escape(href, quote=True)}">\n')
+
+
 def _absolute(base: str | None, path: str) -> str | None:
     return None if base is None else base.rstrip("/") + "/" + path
 
@@ -157,7 +163,8 @@ def build(disputes: Sequence[Dispute], coverage: dict[str, list[Article]], *, as
     ov = overview.build(disputes, coverage, as_of=as_of, weeks=weeks)
     files["index.html"] = overview.html_page(
         ov, title=title, page=pages.get,
-        nav=_nav([("Subscribe to every dispute (Atom)", "feed.atom")]))
+        nav=_nav([("Subscribe to every dispute (Atom)", "feed.atom")]),
+        head=_feed_link("feed.atom"))
     files["feed.atom"] = atom(
         feed_id=_absolute(base_url, "feed.atom") or "urn:tracker:feed:all",
         title=title, subtitle="New events and coverage of every dispute",
@@ -168,7 +175,8 @@ def build(disputes: Sequence[Dispute], coverage: dict[str, list[Article]], *, as
         files[pages[d.slug]] = report.html_report(
             d, found, as_of=as_of.isoformat(),
             nav=_nav([("← All disputes", "../index.html"),
-                      ("Subscribe to this dispute (Atom)", f"{quote(d.slug)}.atom")]))
+                      ("Subscribe to this dispute (Atom)", f"{quote(d.slug)}.atom")]),
+            head=_feed_link(f"{quote(d.slug)}.atom"))
         feed_path = f"disputes/{quote(d.slug)}.atom"
         files[feed_path] = atom(
             feed_id=_absolute(base_url, feed_path) or f"urn:tracker:feed:{d.slug}",
