@@ -241,7 +241,7 @@ def test_a_docket_already_recorded_or_a_taken_slug(run, seeded, api):
 def test_refresh_records_what_changed_as_events_with_their_source(run, seeded, api):
     api.answers.append(docket())
     run("dispute", "add", "--from-courtlistener", "67810584", "--no-follow")
-    api.answers.append(docket(assigned_to_str="Ona T. Wang", docket_number="1:23-cv-08292-SHS",
+    api.answers.append(docket(assigned_to_str="Ona T. Wang", docket_number="1:24-cv-00084",
                               date_terminated="2026-11-20"))
     r = run("dispute", "refresh", "authors-guild", "--json")
     assert r.exit_code == 0, r.stderr
@@ -249,16 +249,32 @@ def test_refresh_records_what_changed_as_events_with_their_source(run, seeded, a
     assert len(changes) == 3 and "assigned to Ona T. Wang (was Sidney H. Stein)" in changes[1]
     d = show(run, "authors-guild")
     f = d["forums"][0]
-    assert (f["judge"], f["docket"]) == ("Ona T. Wang", "1:23-cv-08292-SHS")
+    assert (f["judge"], f["docket"]) == ("Ona T. Wang", "1:24-cv-00084")
+    assert d["events"][0]["origin"] == "manual"  # added by the user's own command
     new = d["events"][1:]
     assert all(e["source"].startswith("https://www.courtlistener.com/docket/67810584/")
+               and e["origin"] == "https://www.courtlistener.com/api/rest/v4/dockets/67810584/"
                for e in new)
     assert d["status"] == "closed" and new[-1]["date"] == "2026-11-20"
-    api.answers.append(docket(assigned_to_str="Ona T. Wang", docket_number="1:23-cv-08292-SHS",
+    api.answers.append(docket(assigned_to_str="Ona T. Wang", docket_number="1:24-cv-00084",
                               date_terminated="2026-11-20"))
     blob = seeded.read_bytes()
     r = run("dispute", "refresh", "authors-guild")
     assert "up to date" in r.stderr and seeded.read_bytes() == blob
+
+
+def test_refresh_of_a_seeded_docket_ignores_the_judges_initials(run, seeded, api):
+    # The seed writes 1:23-cv-11195-SHS; CourtListener's docket_number has no initials.
+    api.answers.append(docket(id=68117049, docket_number="1:23-cv-11195",
+                              assigned_to_str="Sidney H. Stein",
+                              cause="17:501 Copyright Infringement"))
+    r = run("dispute", "refresh", "nyt-v-openai", "--json")
+    assert r.exit_code == 0, r.stderr
+    changes = json.loads(r.stdout)["changes"]
+    assert not any("docket number" in c for c in changes)
+    assert any("assigned to Sidney H. Stein" in c for c in changes)
+    forum = show(run, "nyt-v-openai")["forums"][0]
+    assert (forum["docket"], forum["judge"]) == ("1:23-cv-11195-SHS", "Sidney H. Stein")
 
 
 def test_refresh_refuses_without_a_docket_and_on_429(run, seeded, api):

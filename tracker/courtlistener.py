@@ -224,10 +224,9 @@ def new_dispute(docket: Docket, *, slug: str | None = None) -> Dispute:
                           text=f"Filed in the {docket.court}"
                                + (f", No. {docket.docket_number}." if docket.docket_number
                                   else "."),
-                          status="filed", source=docket.page, recorded=stamp,
-                          origin=docket.api_url))
-    if docket.date_terminated:
-        d.events.append(_terminated(docket, "filed", stamp))
+                          status="filed", source=docket.page, recorded=stamp))
+    if docket.date_terminated:  # typed in by the user's own command: not news (origin manual)
+        d.events.append(_terminated(docket, "filed", stamp, origin="manual"))
         d.status = "closed"
     return d
 
@@ -239,12 +238,26 @@ def _forum_note(docket: Docket) -> str:
     return "; ".join(parts)
 
 
-def _terminated(docket: Docket, previous: str, stamp: str) -> Event:
+def _terminated(docket: Docket, previous: str, stamp: str, origin: str = "") -> Event:
     return Event(date=docket.date_terminated or stamp[:10],
                  text="CourtListener shows the case terminated (the reason is not given: "
                       "settled, dismissed ...).",
                  status="closed", previous_status=previous, source=docket.page,
-                 recorded=stamp, origin=docket.api_url)
+                 recorded=stamp, origin=origin or docket.api_url)
+
+
+_JUDGE_SUFFIX = re.compile(r"(-[A-Za-z]{2,4})+$")
+
+
+def same_docket(a: str | None, b: str | None) -> bool:
+    """Whether two docket numbers are one: courts append the judges' initials
+    ('1:23-cv-11195-SHS') where CourtListener may not ('1:23-cv-11195')."""
+    if not a or not b:
+        return a == b
+    def core(number: str) -> str:
+        return _JUDGE_SUFFIX.sub("", number.strip()).casefold()
+
+    return core(a) == core(b)
 
 
 def apply_docket(d: Dispute, docket: Docket) -> list[str]:
@@ -261,7 +274,7 @@ def apply_docket(d: Dispute, docket: Docket) -> list[str]:
         d.events.append(Event(date=date or stamp[:10], text=f"CourtListener: {text}",
                               source=docket.page, recorded=stamp, origin=docket.api_url))
 
-    if docket.docket_number and docket.docket_number != forum.docket:
+    if docket.docket_number and not same_docket(docket.docket_number, forum.docket):
         note(f"docket number {forum.docket or '(none)'} is now {docket.docket_number}.")
         forum.docket = docket.docket_number
     if docket.assigned_to_str and docket.assigned_to_str != forum.judge:

@@ -230,7 +230,7 @@ class Event:
     unconfirmed: bool = False
     note: str = ""
     recorded: str = ""
-    origin: str = "manual"  # manual | seed | docket feed URL
+    origin: str = "manual"  # manual | seed | docket feed URL | CourtListener API URL
 
 
 @dataclass
