@@ -55,10 +55,11 @@ def subscribe(run, server: FeedServer, path: str, route: Route) -> None:
     assert run("feed", "add", server.url(path), "--no-check").exit_code == 0
 
 
-def poll_ids() -> set[str]:
-    from tracker.urls import normalise_url, short_id
+def poll_urls() -> set[str]:
+    """The stories' canonical URLs: the store's keys for articles."""
+    from tracker.urls import normalise_url
 
-    return {short_id(normalise_url(s["link"])) for s in STORIES}
+    return {normalise_url(s["link"]) for s in STORIES}
 
 
 def stored(db: Path) -> dict[str, dict]:
@@ -94,7 +95,7 @@ def _user_edits(run) -> None:
 
 def _both_kept(run, db: Path) -> None:
     articles = stored(db)
-    assert poll_ids() <= set(articles)  # the poll's articles
+    assert poll_urls() <= set(articles)  # the poll's articles
     mine = as_json(run("article", "show", MINE, "--json"))
     assert mine["title"] == "By hand" and mine["disputes"] == ["getty-v-stability"]
     assert as_json(run("dispute", "show", "nyt-v-openai", "--json"))["status"] == "trial"
@@ -161,7 +162,7 @@ def _import_file(tmp_path: Path, n: int = 50) -> tuple[Path, set[str]]:
            "articles": [exchange.article_record(a) for a in articles]}
     path = tmp_path / "import.json"
     path.write_text(json.dumps(doc))
-    return path, {a.id for a in articles}
+    return path, {a.url for a in articles}
 
 
 @pytest.mark.parametrize("phase", ["fetch", "merge"])
@@ -190,7 +191,7 @@ def test_an_import_during_a_poll(run, seeded, server, tmp_path, phase):
         assert code == 0, err
     code, _, err = procs.finish(poll)
     assert code == 0, err
-    assert imported | poll_ids() <= set(stored(seeded))
+    assert imported | poll_urls() <= set(stored(seeded))
 
 
 def test_many_writers_at_once_lose_nothing(run, seeded, server):
@@ -204,5 +205,5 @@ def test_many_writers_at_once_lose_nothing(run, seeded, server):
         assert code == 0, err
     listed = as_json(run("article", "list", "-d", "coda-v-openai", "--json"))
     assert {a["url"] for a in listed} >= set(urls)
-    assert poll_ids() <= set(stored(seeded))
+    assert poll_urls() <= set(stored(seeded))
 

@@ -85,10 +85,10 @@ class World:
         path.write_bytes(json.dumps(doc).encode())
         return path
 
-    def published_ids(self) -> set[str]:
-        from tracker.urls import normalise_url, short_id
+    def published_urls(self) -> set[str]:
+        from tracker.urls import normalise_url
 
-        return {short_id(normalise_url(it["link"])) for f in range(FEEDS) for it in self.items(f)}
+        return {normalise_url(it["link"]) for f in range(FEEDS) for it in self.items(f)}
 
 
 @pytest.fixture
@@ -121,7 +121,7 @@ def poll_completes(world: World) -> None:
     assert done.exit_code == 0, done.stderr
     assert json.loads(done.stdout)["feeds_failed"] == 0
     stored = read_raw(world.db)["articles"]
-    assert world.published_ids() <= set(stored)
+    assert world.published_urls() <= set(stored)
     assert stale_files(world.db.parent) == []
 
 

@@ -35,7 +35,7 @@ def filled(run, seeded) -> Path:
     return seeded
 
 
-ARTICLE = short_id("https://news.example/a")
+ARTICLE = "https://news.example/a"  # articles are keyed on their canonical URL
 FEED = short_id("https://feeds.example/rss")
 EVIL = "\x1b]0;pwned\x07\x1b[2J"
 
@@ -55,7 +55,7 @@ def _dangling_feed(d: Raw) -> None:
 
 def _duplicate(d: Raw) -> None:
     url = "https://NEWS.example/a?utm_source=x#top"  # the same story, stored unnormalised
-    d["articles"][short_id(url)] = {**d["articles"][ARTICLE], "url": url}
+    d["articles"][url] = {**d["articles"][ARTICLE], "url": url}
 
 
 def _temp_file(d: Raw) -> None:
@@ -70,6 +70,9 @@ PROBLEMS: dict[str, tuple[Callable[[Raw], None], str, str, bool]] = {
                           "disputes/nyt-v-openai.related[0]", True),
     "dangling feed dispute": (_dangling_feed, "dangling-link", f"feeds/{FEED}.dispute", True),
     "duplicate url": (_duplicate, "duplicate-url", "articles/", False),
+    "duplicate id": (lambda d: d["articles"].update({"https://news.example/b": {
+        **d["articles"][ARTICLE], "url": "https://news.example/b"}}), "duplicate-id",
+        "articles/https://news.example/b.id", False),
     "event date": (lambda d: d["disputes"]["coda-v-openai"]["events"][0].update(date="2025-02-30"),
                    "event-date", "disputes/coda-v-openai.events[0]", False),
     "event date not text": (lambda d: d["disputes"]["coda-v-openai"]["events"][0].update(date=7),
@@ -102,7 +105,7 @@ def test_a_healthy_store(run, filled):
     result = run("doctor")
     assert result.exit_code == 0, result.stderr
     assert "healthy" in result.stderr
-    assert "schema 1, 3 disputes, 1 articles, 1 feeds" in result.stdout
+    assert "schema 2, 3 disputes, 1 articles, 1 feeds" in result.stdout
     report = as_json(run("doctor", "--json"))
     assert report["version"] == 1 and report["healthy"] is True and report["problems"] == []
     assert report["backup"]["readable"] is True
@@ -172,7 +175,7 @@ BROKEN = {
     "not json": lambda b: b"<html>oops</html>",
     "empty": lambda b: b"",
     "wrong shape": lambda b: b"[1, 2, 3]",
-    "newer schema": lambda b: b.replace(b'"version": 1', b'"version": 99'),
+    "newer schema": lambda b: b.replace(b'"version": 2', b'"version": 99'),
 }
 
 

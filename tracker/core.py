@@ -29,7 +29,7 @@ from tracker.models import (
 from tracker.paths import Location
 from tracker.seed import seed_disputes
 from tracker.storage import ArticleQuery, Store, create_store, describe
-from tracker.urls import check_url, host_of, normalise_url, short_id
+from tracker.urls import check_url, host_of, normalise_url
 
 # The largest integer every JSON reader keeps exactly (and far beyond any real docket id).
 MAX_DOCKET_ID = 2**53 - 1
@@ -714,14 +714,15 @@ def get_article(store: Store, ref: str) -> Article:
     """An article by its short id (or a unique prefix of it) or by its URL."""
     ref = ref.strip()
     if "://" in ref:
-        article = store.article(short_id(normalise_url(ref)))
+        article = store.article(normalise_url(ref))
     else:
-        article = store.article(ref)
-        if article is None and len(ref) >= 4:
-            matches = store.article_ids(prefix=ref)
-            if len(matches) > 1:
-                raise InputError(f"article id '{ref}' is ambiguous", hint="give more digits")
-            article = store.article(matches[0]) if matches else None
+        ids = store.article_ids(prefix=ref.lower()) if len(ref) >= 4 else {}
+        url = ids.get(ref.lower())  # an exact id wins over the longer ids it begins
+        if url is None and len(ids) > 1:
+            raise InputError(f"article id '{ref}' is ambiguous", hint="give more digits")
+        if url is None and ids:
+            url = next(iter(ids.values()))
+        article = store.article(url) if url is not None else None
     if article is None:
         raise NotFoundError(f"no article '{ref}'", hint="see 'tracker article list'")
     return article
@@ -750,11 +751,12 @@ def add_article(
         raise InputError("say which dispute the article belongs to", hint="--dispute SLUG")
     published = models.check_date(published) if published else None
     stamp = now_iso()
-    article = store.article(short_id(canonical))
+    article = store.article(canonical)
     created = article is None
     if article is None:
         article = Article(
             url=canonical,
+            id=store.new_article_id(canonical),
             title=title.strip(),
             outlet=outlet.strip() or outlet_from_url(canonical),
             published=published,
@@ -825,7 +827,7 @@ def unlink_article(store: Store, ref: str, slugs: Sequence[str]) -> Article:
 
 def remove_article(store: Store, ref: str) -> Article:
     article = get_article(store, ref)
-    store.delete_articles([article.id])
+    store.delete_articles([article.url])
     return article
 
 

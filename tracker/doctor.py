@@ -63,7 +63,7 @@ DAMAGE = frozenset({"record", "event-date"})
 class Problem:
     """One thing wrong with the store: which check found it, where, and what it is."""
 
-    check: str  # record | key | value | dangling-link | duplicate-url | event-date | temp-file
+    check: str  # record | key | value | dangling-link | duplicate-url | duplicate-id | event-date | temp-file
     where: str  # e.g. "articles/3f2a9c01de.links[0]"
     problem: str
     fixable: bool = False  # `tracker doctor --fix` repairs it
@@ -261,6 +261,8 @@ def _found(value: Any) -> str:
 
 
 def _key_of(table: str, record: Any) -> str:
+    if table == "articles":
+        return str(record.url)
     return str(record.slug if table == "disputes" else record.id)
 
 
@@ -316,7 +318,7 @@ def _dangling(built: dict[str, dict[str, Any]], slugs: set[str]) -> Iterator[Pro
         for i, link in enumerate(a.links if a else []):
             if link.dispute not in slugs:
                 yield Problem("dangling-link", f"articles/{key}.links[{i}]",
-                              f"linked to a missing dispute '{link.dispute}'", a.id == key)
+                              f"linked to a missing dispute '{link.dispute}'", a.url == key)
     for key, d in built["disputes"].items():
         for i, r in enumerate(d.related if d else []):
             if r.slug not in slugs:
@@ -330,9 +332,14 @@ def _dangling(built: dict[str, dict[str, Any]], slugs: set[str]) -> Iterator[Pro
 
 def _duplicates(articles: dict[str, Article | None]) -> Iterator[Problem]:
     seen: dict[str, str] = {}
+    ids: dict[str, str] = {}
     for key, a in articles.items():
         if a is None:
             continue
+        if a.id in ids:
+            yield Problem("duplicate-id", f"articles/{key}.id",
+                          f"short id {a.id} is also that of articles/{ids[a.id]}")
+        ids.setdefault(a.id, key)
         try:
             canonical = normalise_url(a.url)
         except InputError:
@@ -358,7 +365,7 @@ def fix(location: Location, lock_timeout: float) -> list[str]:
         raw = {t: dict(store.documents(t)) for t in ("disputes", "articles", "feeds")}
         articles = []
         for key, a, _ in _built(raw, "articles"):
-            if a is not None and a.id == key and any(lk.dispute not in slugs for lk in a.links):
+            if a is not None and a.url == key and any(lk.dispute not in slugs for lk in a.links):
                 gone = [link.dispute for link in a.links if link.dispute not in slugs]
                 a.links = [link for link in a.links if link.dispute in slugs]
                 articles.append(a)

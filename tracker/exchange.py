@@ -491,7 +491,7 @@ def import_document(store: Store, doc: Json, source: str = "the file") -> Import
     articles: list[Article] = []  # written at once: one table operation, not thousands
     for raw in doc["articles"]:
         a = _article(raw)
-        _apply(summary.articles, store.article(a.id), a, merge_article, articles.append, stamp)
+        _apply(summary.articles, store.article(a.url), a, merge_article, articles.append, stamp)
     store.put_articles(articles)
     feeds: list[Feed] = []
     for raw in doc["feeds"]:

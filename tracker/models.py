@@ -331,10 +331,16 @@ class Article:
     feeds: list[str] = field(default_factory=list)
     first_seen: str = ""
     updated: str = ""
+    # What people type and see: 10 hex digits of the URL's SHA-1, longer in the rare case
+    # that another stored URL already holds those (the store keeps ids unique). The
+    # article's identity is its canonical `url`, never this id.
+    id: str = ""
 
-    @property
-    def id(self) -> str:
-        return short_id(self.url)
+    def __post_init__(self) -> None:
+        if not isinstance(self.url, str):  # the identity: a damaged record must not pass
+            raise TypeError(f"url: expected text, found {type(self.url).__name__}")
+        if not self.id:
+            self.id = short_id(self.url)
 
     def disputes(self) -> list[str]:
         return [link.dispute for link in self.links]

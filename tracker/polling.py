@@ -18,7 +18,7 @@ from tracker.errors import InputError
 from tracker.models import Article, Event, Feed, now_iso
 from tracker.paths import Location
 from tracker.storage import ArticleQuery, Store, open_store, poll_lock
-from tracker.urls import normalise_url, short_id
+from tracker.urls import normalise_url
 
 if TYPE_CHECKING:  # fetching imports httpx and feedparser: only commands that fetch pay
     import httpx
@@ -243,13 +243,13 @@ class _Merger:
     def matcher(self) -> Matcher:
         return self._matching.matcher
 
-    def article(self, article_id: str) -> Article | None:
-        if article_id not in self.articles:
-            found = self.store.article(article_id)
+    def article(self, url: str) -> Article | None:
+        if url not in self.articles:
+            found = self.store.article(url)
             if found is None:
                 return None
-            self.articles[article_id] = found
-        return self.articles[article_id]
+            self.articles[url] = found
+        return self.articles[url]
 
     def feed_state(self, feed: Feed, result: Result) -> Feed | None:
         """The feed record updated with this result; None when the feed was removed."""
@@ -299,13 +299,14 @@ class _Merger:
         matches = self.early.get((entry.title, entry.summary))
         if matches is None:
             matches = self.matcher.match(entry.title, entry.summary)
-        key = short_id(url)
+        key = url  # articles and kept items are keyed on their canonical URL
         article = self.article(key)
         if article is None and not matches:
             self.keep_unmatched(key, url, feed, entry, language)
             return
         if article is None:
-            article = Article(url=url, first_seen=self.now, updated=self.now)
+            article = Article(url=url, first_seen=self.now, updated=self.now,
+                              id=self.store.new_article_id(url))
             self.articles[key] = article
             self.summary.articles_new += 1
             self.fill(article, entry, language)
@@ -440,23 +441,24 @@ def rematch(store: Store, config: Config, *, days: int | None = None) -> Rematch
         matches = merger.matcher.match(str(kept.get("title", "")), str(kept.get("summary", "")))
         if not matches:
             continue
-        article = Article(url=kept["url"], title=kept.get("title", ""),
+        article = Article(url=kept["url"], id=store.new_article_id(kept["url"]),
+                          title=kept.get("title", ""),
                           summary=kept.get("summary", ""), published=kept.get("published"),
                           outlet=kept.get("outlet") or core.outlet_from_url(kept["url"]),
                           language=kept.get("language", ""), feeds=list(kept.get("feeds", [])),
                           first_seen=kept.get("seen", poll_summary.started),
                           updated=poll_summary.started)
-        merger.articles[key] = article
+        merger.articles[article.url] = article
         merger.matched_entries.append(key)
         out.articles_new += 1
         merger.link_matches(article, matches)
     for article in store.articles():
-        if article.first_seen < cutoff or article.id in merger.articles:
+        if article.first_seen < cutoff or article.url in merger.articles:
             continue
         out.articles_checked += 1
         matches = merger.matcher.match(article.title, article.summary)
         if any(article.link_for(m.slug) is None for m in matches):
-            merger.articles[article.id] = article
+            merger.articles[article.url] = article
             merger.link_matches(article, matches)
     store.put_articles(merger.articles.values())
     store.delete_entries(merger.matched_entries)

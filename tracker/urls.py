@@ -22,6 +22,11 @@ _TRACKING_EXACT = frozenset(
     }
 )
 _TRACKING_PREFIXES = ("utm_", "pk_", "mtm_", "hmb_", "_ga", "oly_")
+# The version of the rules above (and of normalise_url). Stores record the version their
+# URLs were canonicalised with; a store written under an older one is re-canonicalised
+# when read (see storage.renormalise). Change the rules => bump this (a test checks).
+NORMALISATION_VERSION = 1
+SHORT_ID_LENGTH = 10
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 _CONTROL = re.compile(r"[\x00-\x20\x7f-\x9f]")  # C0, space, DEL and C1
 _HOST = re.compile(r"[a-z0-9_-]+(?:\.[a-z0-9_-]+)*")  # an IDNA-encoded host name
@@ -96,9 +101,13 @@ def normalise_url(url: str) -> str:
     return urlunsplit((scheme, netloc, parts.path or "/", query, ""))
 
 
-def short_id(canonical_url: str) -> str:
-    """A short, stable id for an article: the first 10 hex digits of its URL's SHA-1."""
-    return hashlib.sha1(canonical_url.encode("utf-8")).hexdigest()[:10]
+def short_id(canonical_url: str, length: int = SHORT_ID_LENGTH) -> str:
+    """A short, stable id for people to type: the first hex digits of the URL's SHA-1.
+
+    Only a handle: two URLs can share the first 10 digits, so records are keyed on the
+    canonical URL itself and the store lengthens an id that another URL already holds.
+    """
+    return hashlib.sha1(canonical_url.encode("utf-8")).hexdigest()[:length]
 
 
 def host_of(url: str) -> str:

@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
+from tracker import urls
 from tracker.errors import StoreError
 from tracker.models import Article, Dispute, Feed
 
@@ -76,6 +77,7 @@ class Records:
     """The typed methods of the Store protocol, on top of a backend's document primitives."""
 
     location: str  # what messages call the store (a path, or a URL without its password)
+    _ids: dict[str, str] | None = None  # article short id -> URL; see _article_index
 
     # -- the primitives a backend provides ---------------------------------------------------
 
@@ -188,21 +190,58 @@ class Records:
         """How many records each table holds."""
         return {t: self._count(t) for t in RECORD_TABLES}
 
-    def article(self, article_id: str) -> Article | None:
-        return self._load("articles", Article.from_dict, article_id)
+    def article(self, url: str) -> Article | None:
+        """The article whose canonical URL (urls.normalise_url) is `url`: articles are
+        keyed on the whole URL, so two URLs are never one record."""
+        return self._load("articles", Article.from_dict, url)
 
-    def article_ids(self, prefix: str = "") -> list[str]:
-        return [key for key, _ in self._scan("articles") if key.startswith(prefix)]
+    def _article_index(self) -> dict[str, str]:
+        """Short id -> URL of every article, made on first use and kept up to date by
+        this unit's writes (a backend with an index on ids may answer article_ids itself)."""
+        index = self._ids
+        if index is None:
+            index = {}
+            for url, doc in self._scan("articles"):
+                short = doc.get("id") if isinstance(doc, dict) else None
+                index[short if isinstance(short, str) and short else url] = url
+            self._ids = index
+        return index
+
+    def article_ids(self, prefix: str = "") -> dict[str, str]:
+        """The short ids starting with `prefix`, each with its article's URL."""
+        return {i: u for i, u in self._article_index().items() if i.startswith(prefix)}
+
+    def new_article_id(self, url: str) -> str:
+        """The short id for the article at `url`: its own if stored, else 10 hex digits of
+        the URL's SHA-1, or more when another URL holds those. Reserved for this unit."""
+        ids = self._article_index()
+        length = urls.SHORT_ID_LENGTH
+        while (candidate := urls.short_id(url, length)) in ids and ids[candidate] != url:
+            length += 1
+        ids[candidate] = url
+        return candidate
 
     def put_articles(self, articles: Iterable[Article]) -> None:
-        docs = {a.id: a.to_dict() for a in articles}
+        """Insert or replace articles, keyed on their URL; an id another URL holds (an
+        imported article, one built without the store) is lengthened first."""
+        docs = {}
+        ids = self._article_index()
+        for a in articles:
+            if ids.get(a.id, a.url) != a.url:
+                a.id = self.new_article_id(a.url)
+            ids[a.id] = a.url
+            docs[a.url] = a.to_dict()
         if docs:
             self._put("articles", docs)
 
-    def delete_articles(self, ids: Iterable[str]) -> None:
-        keys = list(ids)
+    def delete_articles(self, urls_: Iterable[str]) -> None:
+        """Delete the articles with these canonical URLs."""
+        keys = list(urls_)
         if keys:
             self._remove("articles", keys)
+            gone = set(keys)
+            if self._ids is not None:
+                self._ids = {i: u for i, u in self._ids.items() if u not in gone}
 
     # -- feeds -------------------------------------------------------------------------------
 

@@ -27,10 +27,11 @@ from tinydb import TinyDB
 from tinydb.storages import Storage
 from tinydb.table import Document, Table
 
-from tracker.errors import LockedError, StoreError
+from tracker import urls
+from tracker.errors import InputError, LockedError, StoreError
 from tracker.storage._records import TABLES, Records
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 WRITE_LOG_ENV = "TRACKER_WRITE_LOG"  # benchmark hook: one line appended per file write
 
 Raw = dict[str, dict[str, Any]]
@@ -42,11 +43,93 @@ def _migrate_0_to_1(data: Raw) -> None:
         data.setdefault(table, {})
 
 
+def _merge_raw_articles(kept: dict[str, Any], other: dict[str, Any]) -> None:
+    """Fold `other` (a record of the same canonical URL) into `kept`: empty fields filled,
+    links (a manual link wins over a match) and feeds unioned, the earliest first_seen."""
+    for name, value in other.items():
+        if kept.get(name) in (None, "") and value not in (None, "") \
+                and not isinstance(value, (list, dict)):
+            kept[name] = value
+    links = {link.get("dispute"): link for link in kept.get("links", [])}
+    for link in other.get("links", []):
+        mine = links.get(link.get("dispute"))
+        if mine is None:
+            kept.setdefault("links", []).append(link)
+            links[link.get("dispute")] = link
+        elif mine.get("how") != "manual" and link.get("how") == "manual":
+            mine.update(link)
+    kept["feeds"] = list(dict.fromkeys([*kept.get("feeds", []), *other.get("feeds", [])]))
+    firsts = [str(r.get("first_seen") or "") for r in (kept, other)]
+    kept["first_seen"] = min((f for f in firsts if f), default="")
+
+
+def _rekey(table: dict[str, Any], url_of: Callable[[str, Any], str | None],
+           merge: Callable[[dict[str, Any], dict[str, Any]], None]) -> dict[str, Any]:
+    """`table` keyed on each record's URL (`url_of`); records that turn out to share one
+    are merged. A record without a usable URL keeps its key, for doctor to report."""
+    out: dict[str, Any] = {}
+    for key, doc in table.items():
+        url = url_of(key, doc)
+        new_key = key if url is None else url
+        if new_key in out and isinstance(out[new_key], dict) and url is not None:
+            merge(out[new_key], doc)
+        else:
+            out[new_key] = doc
+    return out
+
+
+def _newer_entry(kept: dict[str, Any], other: dict[str, Any]) -> None:
+    if str(other.get("seen", "")) > str(kept.get("seen", "")):
+        kept.update(other)
+
+
+def _url_field(_key: str, doc: Any) -> str | None:
+    url = doc.get("url") if isinstance(doc, dict) else None
+    return url if isinstance(url, str) and url else None
+
+
+def _migrate_1_to_2(data: Raw) -> None:
+    """Articles and kept items were keyed on 10 hex digits of their URL's SHA-1, so two
+    URLs sharing them became one record. Key them on the canonical URL itself; the old
+    key stays on as the article's short id (old keys were unique, so no id changes)."""
+    for key, doc in data.get("articles", {}).items():
+        if isinstance(doc, dict):
+            doc.setdefault("id", key)
+    data["articles"] = _rekey(data.get("articles", {}), _url_field, _merge_raw_articles)
+    data["entries"] = _rekey(data.get("entries", {}), _url_field, _newer_entry)
+    data.setdefault("meta", {})["urls"] = {"normalisation": 1}
+
+
 # Named, ordered migrations: MIGRATIONS[i] takes a store from version i to i + 1.
 MIGRATIONS: list[tuple[str, Callable[[Raw], None]]] = [
     ("create-tables", _migrate_0_to_1),
+    ("articles-keyed-on-url", _migrate_1_to_2),
 ]
 assert len(MIGRATIONS) == SCHEMA_VERSION
+
+
+def _canonical_or_none(url: str | None) -> str | None:
+    if url is None:
+        return None
+    try:
+        return urls.normalise_url(url)
+    except InputError:
+        return None
+
+
+def renormalise(data: Raw) -> None:
+    """Canonicalise every stored URL again with today's rules (after they changed): records
+    whose URLs now have one canonical form are merged, as a poll would have merged them."""
+
+    def canonical(key: str, doc: Any) -> str | None:
+        found = _canonical_or_none(_url_field(key, doc))
+        if found is not None:
+            doc["url"] = found
+        return found
+
+    data["articles"] = _rekey(data.get("articles", {}), canonical, _merge_raw_articles)
+    data["entries"] = _rekey(data.get("entries", {}), canonical, _newer_entry)
+    data.setdefault("meta", {})["urls"] = {"normalisation": urls.NORMALISATION_VERSION}
 
 
 def dumps(data: Any) -> bytes:
@@ -185,7 +268,24 @@ def read_raw(path: Path) -> Raw:
         except Exception as exc:  # a migration meeting data it cannot handle
             raise StoreError(f"migration '{name}' failed on {path}: {exc}", hint=restore) from None
     data.setdefault("meta", {})["schema"] = {"version": SCHEMA_VERSION}
+    _check_normalisation(data, path, restore)
     return data
+
+
+def _check_normalisation(data: Raw, path: Path, hint: str) -> None:
+    """Re-canonicalise the URLs of a store written under older URL rules; refuse newer."""
+    note = data["meta"].get("urls", {})
+    version = note.get("normalisation", 0) if isinstance(note, dict) else note
+    if not isinstance(version, int) or isinstance(version, bool) or version < 0:
+        raise StoreError(f"the store {path} has an invalid URL normalisation version: "
+                         f"{version!r}", hint=hint)
+    if version > urls.NORMALISATION_VERSION:
+        raise StoreError(
+            f"the store {path} canonicalises URLs by rules version {version}, newer than "
+            f"this tracker knows ({urls.NORMALISATION_VERSION})",
+            hint="upgrade tracker; the file was not changed")
+    if version < urls.NORMALISATION_VERSION:
+        renormalise(data)
 
 
 def _schema_version(data: Raw, path: Path, hint: str) -> int:
@@ -203,7 +303,8 @@ def new_raw() -> Raw:
     data: Raw = {}
     for _, migrate in MIGRATIONS:
         migrate(data)
-    data["meta"] = {"schema": {"version": SCHEMA_VERSION}}
+    data["meta"] = {"schema": {"version": SCHEMA_VERSION},
+                    "urls": {"normalisation": urls.NORMALISATION_VERSION}}
     return data
 
 
@@ -227,7 +328,7 @@ class _MemoryStorage(Storage):
 
 
 class _KeyedTable(Table):
-    """Documents keyed by their natural key (slug, article id, feed id) instead of ints."""
+    """Documents keyed by their natural key (slug, article URL, feed id) instead of ints."""
 
     document_id_class = str  # type: ignore[assignment]  # TinyDB types this as int
 
