@@ -151,9 +151,10 @@ def test_list_since_a_relative_window(run, three):
 def test_list_formats(run, three):
     r = run("article", "list", "--csv")
     rows = list(csv.DictReader(io.StringIO(r.stdout)))
-    assert list(rows[0]) == ["id", "date", "outlet", "title", "disputes"]
+    assert list(rows[0]) == ["id", "date", "outlet", "title", "disputes", "url"]
     assert [row["id"] for row in rows] == [three[x] for x in "bca"]
-    assert rows[1]["disputes"] == "nyt-v-openai, coda-v-openai"
+    assert rows[1]["disputes"] == "nyt-v-openai;coda-v-openai"  # as in `export --format csv`
+    assert rows[1]["url"] == "https://news.example.org/c"
     lines = run("article", "list", "--nl").stdout.splitlines()
     assert [json.loads(line)["id"] for line in lines] == [three[x] for x in "bca"]
     table = run("article", "list").stdout

@@ -473,8 +473,8 @@ def test_party_list_formats(run, seeded):
     rows = list(csv.DictReader(io.StringIO(r.stdout)))
     assert list(rows[0]) == ["name", "role", "kind", "aliases"]
     parties = as_json(run("dispute", "party", "list", "nyt-v-openai", "--json"))
-    assert rows[1]["aliases"] == ", ".join(parties[1]["aliases"])
-    assert rows[1]["aliases"].startswith("Microsoft, Copilot")
+    assert rows[1]["aliases"] == ";".join(parties[1]["aliases"])  # one separator everywhere
+    assert rows[1]["aliases"].startswith("Microsoft;Copilot")
     lines = run("dispute", "party", "list", "nyt-v-openai", "--nl").stdout.splitlines()
     assert [json.loads(line)["role"] for line in lines] == ["claimant", "respondent",
                                                             "respondent"]

@@ -63,8 +63,10 @@ DAMAGE = frozenset({"record", "event-date"})
 class Problem:
     """One thing wrong with the store: which check found it, where, and what it is."""
 
-    check: str  # record | key | value | dangling-link | duplicate-url | duplicate-id | event-date | temp-file
-    where: str  # e.g. "articles/3f2a9c01de.links[0]"
+    # record | key | value | dangling-link | duplicate-url | duplicate-id | event-date |
+    # temp-file
+    check: str
+    where: str  # e.g. "articles/https://news.example/a.links[0]"
     problem: str
     fixable: bool = False  # `tracker doctor --fix` repairs it
 

@@ -13,10 +13,8 @@ written, so importing the same file twice leaves the store file untouched.
 
 from __future__ import annotations
 
-import csv
 import dataclasses
 import functools
-import io
 import json
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -99,14 +97,6 @@ def describe(doc: Json, fmt: str = "json") -> str:
            f"{len(doc['feeds'])} feeds"
 
 
-def _csv_cell(value: Any) -> str:
-    """One CSV cell: lists joined with ';', control characters removed, and a leading
-    = + - @ defused so a spreadsheet never runs a hostile title as a formula."""
-    text = ";".join(value) if isinstance(value, list) else "" if value is None else str(value)
-    text = _CONTROL.sub(" ", text)
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
-
-
 def serialise(doc: Json, fmt: str = "json") -> bytes:
     """The export as bytes: the whole document (json), or one article per line/row."""
     if fmt == "json":
@@ -115,18 +105,15 @@ def serialise(doc: Json, fmt: str = "json") -> bytes:
         opt = orjson.OPT_SORT_KEYS | orjson.OPT_APPEND_NEWLINE
         return b"".join(orjson.dumps(a, option=opt) for a in doc["articles"])
     if fmt == "csv":
-        buf = io.StringIO()
-        writer = csv.writer(buf, lineterminator="\n")
-        writer.writerow(CSV_COLUMNS)
-        for a in doc["articles"]:
-            writer.writerow([_csv_cell(a[c]) for c in CSV_COLUMNS])
-        return buf.getvalue().encode("utf-8")
+        from tracker import csvfile
+
+        return csvfile.to_bytes(CSV_COLUMNS, ([a[c] for c in CSV_COLUMNS]
+                                              for a in doc["articles"]))
     raise InputError(f"unknown export format '{fmt}'", hint=f"choose one of: {', '.join(FORMATS)}")
 
 
 # -- validation -----------------------------------------------------------------------------
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 _IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _JSON_TYPES: dict[str, Callable[[Any], bool]] = {
     "object": lambda v: isinstance(v, dict),

@@ -127,6 +127,7 @@ class Column:
     min_width: int | None = None
     priority: int = 1
     url: bool = False
+    table: bool = True  # False: only in CSV or when --columns names it (an article's URL)
 
 
 @dataclass(frozen=True)
@@ -193,6 +194,12 @@ def _chosen(columns: Sequence[Column], names: Sequence[str]) -> list[Column]:
     return picked
 
 
+def _csv_value(value: Any, column: Column) -> Any:
+    """A CSV cell's value: rendered text where the column renders, else the raw value
+    (lists stay lists, so csvfile joins them with its one separator)."""
+    return column.render(value) if column.render else value
+
+
 def _cell(value: Any, column: Column) -> str:
     if column.render:
         return column.render(value)
@@ -223,13 +230,13 @@ def emit(rows: Sequence[dict[str, Any]], columns: Sequence[Column], fmt: Format,
         stream.flush()
         return
     if fmt is Format.csv:
-        import csv
+        from tracker import csvfile  # the one CSV writer: same cells as `export --format csv`
 
-        writer = csv.writer(sys.stdout, lineterminator="\n")
-        writer.writerow([c.key for c in columns])
-        for row in rows:
-            writer.writerow([clean(_cell(row.get(c.key), c)) for c in columns])
+        csvfile.write(sys.stdout, [c.key for c in columns],
+                      ([_csv_value(row.get(c.key), c) for c in columns] for row in rows))
         return
+    if not options.columns:
+        columns = [c for c in columns if c.table]
     if not rows:
         say(empty)
         return

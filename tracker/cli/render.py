@@ -73,6 +73,7 @@ ARTICLE_COLUMNS = [
     Column("Title", "title", render=lambda t: t or "(no title)", max_width=70, min_width=20,
            priority=0),
     Column("Disputes", "disputes", max_width=24, priority=2),
+    Column("URL", "url", url=True, priority=4, table=False),
 ]
 
 EVENT_COLUMNS = [
