@@ -52,7 +52,7 @@ def _csv_listings() -> list[list[str]]:
 
 # The arguments each listing needs; a listing missing here fails the test below.
 ARGS = {("dispute", "party", "list"): ["evil-case"], ("dispute", "event", "list"): ["evil-case"],
-        ("article", "search"): ["HYPERLINK"]}
+        ("dispute", "forum", "list"): ["evil-case"], ("article", "search"): ["HYPERLINK"]}
 
 
 @pytest.fixture
@@ -65,6 +65,8 @@ def hostile(run, seeded):
                "--alias", "-alias").exit_code == 0
     assert run("dispute", "event", "add", "evil-case", "=1+1", "--date",
                "2026-01-02").exit_code == 0
+    assert run("dispute", "forum", "add", "evil-case", "=Court()", "--jurisdiction",
+               "+US").exit_code == 0
     item = {"title": EVIL, "link": "https://news.example/evil",
             "description": "evil.example says =cmd", "pubDate": "Mon, 02 Nov 2026 10:00:00 GMT"}
     with FeedServer() as server:
