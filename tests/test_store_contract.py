@@ -93,7 +93,7 @@ def reference(articles: list[Article], q: ArticleQuery) -> list[str]:
                     lk.at >= q.linked_since and q.dispute in (None, lk.dispute)
                     for lk in a.links)))
 
-    hits = sorted((a for a in articles if ok(a)), key=lambda a: a.id)
+    hits = sorted((a for a in articles if ok(a)), key=lambda a: a.url)  # ties: by key, the URL
     hits.sort(key=lambda a: a.sort_key(), reverse=True)
     return [a.id for a in hits][:q.limit or None]
 

@@ -28,7 +28,7 @@ RECORD_TABLES = ("disputes", "articles", "feeds", "entries")
 
 @dataclass(frozen=True)
 class ArticleQuery:
-    """Which articles to list, newest first (publication date, else first seen; ties by id).
+    """Which articles to list, newest first (publication date, else first seen; ties by URL).
 
     Every field narrows the result; `terms` and `outlet` are matched case-insensitively
     as substrings (each term in the title, or in the summary, outlet or URL).
@@ -211,25 +211,31 @@ class Records:
         """The short ids starting with `prefix`, each with its article's URL."""
         return {i: u for i, u in self._article_index().items() if i.startswith(prefix)}
 
+    def _id_owner(self, short: str) -> str | None:
+        """The URL of the article holding this short id (a backend may ask its index)."""
+        return self._article_index().get(short)
+
+    def _reserve(self, short: str, url: str) -> None:
+        self._article_index()[short] = url
+
     def new_article_id(self, url: str) -> str:
         """The short id for the article at `url`: its own if stored, else 10 hex digits of
         the URL's SHA-1, or more when another URL holds those. Reserved for this unit."""
-        ids = self._article_index()
         length = urls.SHORT_ID_LENGTH
-        while (candidate := urls.short_id(url, length)) in ids and ids[candidate] != url:
+        while (owner := self._id_owner(candidate := urls.short_id(url, length))) is not None \
+                and owner != url:
             length += 1
-        ids[candidate] = url
+        self._reserve(candidate, url)
         return candidate
 
     def put_articles(self, articles: Iterable[Article]) -> None:
         """Insert or replace articles, keyed on their URL; an id another URL holds (an
         imported article, one built without the store) is lengthened first."""
         docs = {}
-        ids = self._article_index()
         for a in articles:
-            if ids.get(a.id, a.url) != a.url:
+            if self._id_owner(a.id) not in (None, a.url):
                 a.id = self.new_article_id(a.url)
-            ids[a.id] = a.url
+            self._reserve(a.id, a.url)
             docs[a.url] = a.to_dict()
         if docs:
             self._put("articles", docs)

@@ -27,6 +27,7 @@ from typing import Any
 
 import orjson
 
+from tracker import urls
 from tracker.errors import ConcurrentEditError, LockedError, StoreError, TrackerError
 from tracker.models import Article, Dispute
 from tracker.paths import DbUrl
@@ -39,7 +40,7 @@ from tracker.storage._records import (
     sort_key,
 )
 
-SQL_SCHEMA_VERSION = 1
+SQL_SCHEMA_VERSION = 2
 CHECKS = "checks"  # feeds' last "not modified" answers: a table outside the records proper
 _POLL_LOCK = int.from_bytes(hashlib.sha256(b"tracker poll").digest()[:8], "big", signed=True)
 _INIT_LOCK = _POLL_LOCK ^ 1
@@ -70,6 +71,12 @@ def _ddl(text: str) -> list[str]:
 # (The documents inside migrate with the file backend's MIGRATIONS; see _migrate_docs.)
 SQL_MIGRATIONS: list[tuple[str, Callable[[Dialect], list[str]]]] = [
     ("create-tables", lambda d: _ddl(d.text)),
+    # Articles are keyed on their canonical URL; their short ids (what people type) get an
+    # index of their own. The documents' migration to schema 2 fills the column.
+    ("article-short-ids", lambda d: [
+        f"ALTER TABLE tracker_records ADD COLUMN short_id {d.text}",
+        "CREATE INDEX IF NOT EXISTS tracker_records_by_short_id "
+        "ON tracker_records (tbl, short_id)"]),
 ]
 assert len(SQL_MIGRATIONS) == SQL_SCHEMA_VERSION
 
@@ -329,20 +336,19 @@ def _load(blob: str | bytes) -> Any:
     return orjson.loads(blob)
 
 
-def _columns(table: str, doc: Any) -> tuple[str | None, str | None, str | None, str | None,
-                                             str | None]:
-    """The indexed columns of a document: sort_key, status, kind, outlet, search."""
+def _columns(table: str, doc: Any) -> tuple[str | None, ...]:
+    """The indexed columns of a document: sort_key, status, kind, outlet, search, short_id."""
     if not isinstance(doc, dict):
-        return None, None, None, None, None
+        return None, None, None, None, None, None
     if table == "articles":
         title, rest = search_text(doc)
         return (_nul(sort_key(doc)), None, None, _nul(str(doc.get("outlet") or "").casefold()),
-                _nul(f"{title}\x1f{rest}"))
+                _nul(f"{title}\x1f{rest}"), _str(doc.get("id")))
     if table == "disputes":
-        return None, _str(doc.get("status")), _str(doc.get("kind")), None, None
+        return None, _str(doc.get("status")), _str(doc.get("kind")), None, None, None
     if table == "entries":
-        return _nul(str(doc.get("seen", ""))), None, None, None, None
-    return None, None, None, None, None
+        return _nul(str(doc.get("seen", ""))), None, None, None, None, None
+    return None, None, None, None, None, None
 
 
 def _str(value: Any) -> str | None:
@@ -362,17 +368,18 @@ def _like(term: str) -> str:
 
 
 _UPSERT = """INSERT INTO tracker_records
-    (tbl, key, doc, version, sort_key, status, kind, outlet, search)
-    VALUES (?, ?, ?, 1, ?, ?, ?, ?, ?)
+    (tbl, key, doc, version, sort_key, status, kind, outlet, search, short_id)
+    VALUES (?, ?, ?, 1, ?, ?, ?, ?, ?, ?)
     ON CONFLICT (tbl, key) DO UPDATE SET doc = excluded.doc,
         version = tracker_records.version + 1, sort_key = excluded.sort_key,
         status = excluded.status, kind = excluded.kind, outlet = excluded.outlet,
-        search = excluded.search"""
+        search = excluded.search, short_id = excluded.short_id"""
 _INSERT_NEW = """INSERT INTO tracker_records
-    (tbl, key, doc, version, sort_key, status, kind, outlet, search)
-    VALUES (?, ?, ?, 1, ?, ?, ?, ?, ?) ON CONFLICT (tbl, key) DO NOTHING"""
+    (tbl, key, doc, version, sort_key, status, kind, outlet, search, short_id)
+    VALUES (?, ?, ?, 1, ?, ?, ?, ?, ?, ?) ON CONFLICT (tbl, key) DO NOTHING"""
 _UPDATE_SEEN = """UPDATE tracker_records SET doc = ?, version = version + 1, sort_key = ?,
-    status = ?, kind = ?, outlet = ?, search = ? WHERE tbl = ? AND key = ? AND version = ?"""
+    status = ?, kind = ?, outlet = ?, search = ?, short_id = ?
+    WHERE tbl = ? AND key = ? AND version = ?"""
 
 
 class SqlStore(Records):
@@ -384,6 +391,7 @@ class SqlStore(Records):
         self._dirty = False
         self._seen: dict[tuple[str, str], int | None] = {}  # versions read by a writer
         self.failed: ConcurrentEditError | None = None  # a unit that met a conflict never commits
+        self._reserved: dict[str, str] = {}  # short ids this unit gave to new articles
 
     @property
     def dirty(self) -> bool:
@@ -432,9 +440,9 @@ class SqlStore(Records):
                 seen.append((blob, *cols, table, key, self._seen[mark]))
         self.db.many(_UPSERT, blind)
         if self.db.many(_INSERT_NEW, new) != len(new):
-            self._conflict(table, [r[1] for r in new])
+            self._conflict(table, [str(r[1]) for r in new])
         if self.db.many(_UPDATE_SEEN, seen) != len(seen):
-            self._conflict(table, [r[7] for r in seen])
+            self._conflict(table, [str(r[8]) for r in seen])
         for key in docs:  # this unit's own writes are what it has read now
             self._seen.pop((table, key), None)
         if table == "articles":
@@ -535,10 +543,22 @@ class SqlStore(Records):
         found = dict(self.db.rows("SELECT tbl, count(*) FROM tracker_records GROUP BY tbl"))
         return {t: int(found.get(t, 0)) for t in ("disputes", "articles", "feeds", "entries")}
 
-    def article_ids(self, prefix: str = "") -> list[str]:
-        return [r[0] for r in self.db.rows(
-            "SELECT key FROM tracker_records WHERE tbl = 'articles' AND key LIKE ? ESCAPE '\\' "
-            "ORDER BY key", (_like(prefix)[1:],))]
+    def article_ids(self, prefix: str = "") -> dict[str, str]:
+        found = {r[0]: r[1] for r in self.db.rows(
+            "SELECT short_id, key FROM tracker_records WHERE tbl = 'articles' "
+            "AND short_id LIKE ? ESCAPE '\\' ORDER BY short_id", (_like(prefix)[1:],))}
+        found.update({i: u for i, u in self._reserved.items() if i.startswith(prefix)})
+        return found
+
+    def _id_owner(self, short: str) -> str | None:
+        if short in self._reserved:
+            return self._reserved[short]
+        found = self.db.rows("SELECT key FROM tracker_records WHERE tbl = 'articles' "
+                             "AND short_id = ?", (short,))
+        return str(found[0][0]) if found else None
+
+    def _reserve(self, short: str, url: str) -> None:
+        self._reserved[short] = url
 
     def slugs(self) -> list[str]:
         return [r[0] for r in self.db.rows(
@@ -568,7 +588,8 @@ class SqlStore(Records):
     def record_checks(self, checks: dict[str, str]) -> None:
         if checks:
             self.db.many(_UPSERT, [(CHECKS, k, orjson.dumps({"at": v}).decode(),
-                                    None, None, None, None, None) for k, v in checks.items()])
+                                    None, None, None, None, None, None)
+                                   for k, v in checks.items()])
 
     def checks(self) -> dict[str, str]:
         out = {}
@@ -659,9 +680,11 @@ def create_store(location: DbUrl, fill: Callable[[Any], None], *,
                 db.run("INSERT INTO tracker_schema (sql_version, doc_version) VALUES (?, ?)",
                        (SQL_SCHEMA_VERSION, SCHEMA_VERSION))
                 store.set_meta("schema", {"version": SCHEMA_VERSION})
+                store.set_meta("urls", {"normalisation": urls.NORMALISATION_VERSION})
                 fill(store)
                 return True
-            if doc_version < SCHEMA_VERSION:
+            rules = store.meta("urls").get("normalisation", 0)
+            if doc_version < SCHEMA_VERSION or rules != urls.NORMALISATION_VERSION:
                 _migrate_docs(store, MIGRATIONS[doc_version:])
             db.run("UPDATE tracker_schema SET sql_version = ?, doc_version = ?",
                    (SQL_SCHEMA_VERSION, SCHEMA_VERSION))
@@ -672,7 +695,7 @@ def create_store(location: DbUrl, fill: Callable[[Any], None], *,
 
 def _migrate_docs(store: SqlStore, steps: Sequence[tuple[str, Callable[[Any], None]]]) -> None:
     """Run the document migrations over the whole store, in this transaction."""
-    from tracker.storage.file import SCHEMA_VERSION
+    from tracker.storage.file import SCHEMA_VERSION, renormalise
 
     data = {t: dict(store.documents(t)) for t in store.tables()}
     for name, migrate in steps:
@@ -682,6 +705,8 @@ def _migrate_docs(store: SqlStore, steps: Sequence[tuple[str, Callable[[Any], No
             raise StoreError(f"migration '{name}' failed on {store.location}: {exc}",
                              hint="nothing was changed") from None
     data.setdefault("meta", {})["schema"] = {"version": SCHEMA_VERSION}
+    if data["meta"].get("urls", {}).get("normalisation", 0) < urls.NORMALISATION_VERSION:
+        renormalise(data)  # the URL rules changed: canonicalise the stored URLs again
     store.db.run("DELETE FROM tracker_records WHERE tbl <> ?", (CHECKS,))
     store.db.run("DELETE FROM tracker_links")
     store._seen.clear()
