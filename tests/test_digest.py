@@ -192,3 +192,32 @@ def test_news_json_shape(run: Run, seeded: Path, clock: Clock) -> None:
     assert group["slug"] == "nyt-v-openai" and group["events"] == []
     assert group["articles"][0]["url"] == "https://news.example/x"
     assert group["articles"][0]["arrived"] == "2026-11-29T11:00:00+00:00"
+
+
+def test_muted_docket_entries_are_counted_not_shown() -> None:
+    """Docket entries the mute list hides stay out of the digest, the reports and the
+    feeds; the others keep their numbers in the timeline."""
+    from tracker import report, site
+
+    stamp = "2026-11-30T03:00:00+00:00"
+    noise = Event(date="2026-11-28", text="NOTICE of appearance", recorded=stamp,
+                  origin="https://dockets.example/f")
+    noise.muted = True  # type: ignore[attr-defined]  # the field sources' docket feeds set
+    order = Event(date="2026-11-29", text="ORDER granting motion", recorded=stamp,
+                  origin="https://dockets.example/f", source="https://dockets.example/1")
+    order.number, order.document = 812, "https://dockets.example/doc/812.pdf"  # type: ignore[attr-defined]
+    d = Dispute(slug="x", title="X v. Y", events=[
+        Event(date="2026-01-01", text="filed", status="filed"), noise, order])
+    win = digest.Window(None, datetime(2026, 12, 1, tzinfo=timezone.utc), "chosen")
+    found = digest.build([d], [], win, TOKYO)
+    assert (found.entries, found.muted) == (1, 1)
+    [item] = found.groups[0].items
+    assert item.title == "No. 812: ORDER granting motion"
+    assert item.url == "https://dockets.example/doc/812.pdf"  # the filed document
+    text = report.markdown(d, [], as_of="2026-12-01")
+    assert "NOTICE of appearance" not in text and "ORDER granting motion" in text
+    html = report.html_report(d, [], as_of="2026-12-01")
+    assert "NOTICE" not in html and '<span class="num">3</span>' in html  # number kept
+    feed = site.atom(feed_id="urn:x", title="X", subtitle="", self_url=None, page_url=None,
+                     entries=site.entries_for([d], {}, {}))
+    assert "NOTICE" not in feed and "ORDER granting" in feed

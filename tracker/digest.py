@@ -217,8 +217,12 @@ def build(disputes: Iterable[Dispute], articles: Iterable[Article], win: Window,
             if getattr(e, "muted", False):
                 muted += 1
                 continue
-            g.items.append(Item("event", arrived, e.date, e.text, e.source, "docket",
-                                event=e))
+            number = getattr(e, "number", None)  # a docket entry's number and document,
+            document = getattr(e, "document", None)  # where its feed gives them
+            title = e.text if not number or f"{number}" in e.text[:40] else \
+                f"No. {number}: {e.text}"
+            g.items.append(Item("event", arrived, e.date, title,
+                                safe_url(document) or e.source, "docket", event=e))
     for g in groups.values():
         g.items.sort(key=lambda i: (i.day, i.arrived, i.kind == "event"), reverse=True)
     return Digest(win, [g for g in groups.values() if g.items], tz or local_tz(), muted)

@@ -30,6 +30,7 @@ from tracker.report import (
     md,
     md_link,
     newest_first,
+    shown,
     weekly,
 )
 
@@ -55,8 +56,8 @@ class Entry:
 
     @property
     def last_event(self) -> Event | None:
-        timeline = self.dispute.timeline()
-        return timeline[-1] if timeline else None
+        timeline = shown(self.dispute)
+        return timeline[-1][1] if timeline else None
 
 
 @dataclass
@@ -71,7 +72,7 @@ class Overview:
 
     def timeline(self) -> list[tuple[Dispute, Event]]:
         """Every dispute's events, newest first (ties: by dispute, then as recorded)."""
-        pairs = [(e.dispute, ev) for e in self.entries for ev in e.dispute.timeline()]
+        pairs = [(e.dispute, ev) for e in self.entries for _, ev in shown(e.dispute)]
         order = {id(ev): n for n, (_, ev) in enumerate(pairs)}
         return sorted(pairs, key=lambda p: (p[1].date, p[0].slug, -order[id(p[1])]),
                       reverse=True)

@@ -69,6 +69,17 @@ def day_of(text: str | None) -> date | None:
         return None
 
 
+def muted(e: Event) -> bool:
+    """A docket entry the mute list hides (procedural noise): kept, never shown."""
+    return bool(getattr(e, "muted", False))
+
+
+def shown(d: Dispute) -> list[tuple[int, Event]]:
+    """The timeline as reports show it: each event with its number, muted ones left out
+    (the numbers stay those of the whole timeline, as `dispute event list` gives them)."""
+    return [(n, e) for n, e in enumerate(d.timeline(), 1) if not muted(e)]
+
+
 def article_date(a: Article) -> str:
     return (a.published or a.first_seen)[:10]
 
@@ -120,7 +131,7 @@ def weekly(d: Dispute | None, articles: Sequence[Article], *, until: date, weeks
         day = day_of(article_date(a))
         if day and week_of(day) in by_start:
             by_start[week_of(day)].articles.append(a)
-    for e in d.timeline() if d else []:
+    for _, e in shown(d) if d else []:
         day = day_of(e.date)
         if day and week_of(day) in by_start:
             by_start[week_of(day)].events.append(e)
@@ -136,7 +147,7 @@ def window(d: Dispute | None, articles: Sequence[Article], as_of: date,
     marked), never less than DEFAULT_WEEKS nor more than REPORT_MAX_WEEKS.
     """
     if weeks is None:
-        days = [day for e in (d.events if d else []) if (day := day_of(e.date))]
+        days = [day for _, e in (shown(d) if d else []) if (day := day_of(e.date))]
         days += [day for a in articles if (day := day_of(article_date(a)))]
         first = min((day for day in days if day <= as_of), default=as_of)
         span = (week_of(as_of) - week_of(first)).days // 7 + 1
@@ -148,7 +159,7 @@ def outside(d: Dispute, articles: Sequence[Article], weeks: Sequence[Week]
             ) -> tuple[int, int]:
     """How many of the dispute's (events, articles) are dated before the window."""
     start = weeks[0].start
-    early_events = sum(1 for e in d.events if (day := day_of(e.date)) and day < start)
+    early_events = sum(1 for _, e in shown(d) if (day := day_of(e.date)) and day < start)
     early_articles = sum(1 for a in articles if (day := day_of(article_date(a))) and day < start)
     return early_events, early_articles
 
@@ -271,9 +282,9 @@ def markdown(d: Dispute, articles: Sequence[Article], *, as_of: str) -> str:
     if not d.parties:
         out.append("None recorded.")
     out += ["", "## Forums", "", *_forum_lines(d), "", "## Timeline", ""]
-    for e in d.timeline():
+    for _, e in shown(d):
         out += _event_md(e)
-    if not d.events:
+    if not shown(d):
         out.append("No events recorded.")
     out += ["", f"## Coverage ({_count(len(articles))}, newest first)", ""]
     for a in newest_first(articles):
@@ -401,11 +412,11 @@ def _forums_html(d: Dispute) -> str:
     return f'<table class="kv">{"".join(rows)}</table>'
 
 
-def _timeline_html(timeline: Sequence[Event]) -> str:
+def _timeline_html(timeline: Sequence[tuple[int, Event]]) -> str:
     if not timeline:
         return "<p>No events recorded.</p>"
     items = []
-    for n, e in enumerate(timeline, 1):
+    for n, e in timeline:
         body = f'<span class="badge change">{h(e.status)}</span>' if e.status else ""
         body += h(e.text)
         if e.unconfirmed:
@@ -433,21 +444,21 @@ def _chart_html(d: Dispute, articles: Sequence[Article], as_of: date,
                 weeks: int | None = None) -> str:
     from tracker.charts import coverage_chart
 
-    shown = window(d, articles, as_of, weeks)
-    numbers = {id(e): n for n, e in enumerate(d.timeline(), 1)}
-    count = sum(w.count for w in shown)
-    marked = sum(len(w.events) for w in shown)
+    span = window(d, articles, as_of, weeks)
+    numbers = {id(e): n for n, e in shown(d)}
+    count = sum(w.count for w in span)
+    marked = sum(len(w.events) for w in span)
     caption = (f"Articles per week (weeks start on Monday; empty weeks shown), "
-               f"{shown[0].start.isoformat()} to "
-               f"{(shown[-1].start + timedelta(days=6)).isoformat()}: {_count(count)}"
+               f"{span[0].start.isoformat()} to "
+               f"{(span[-1].start + timedelta(days=6)).isoformat()}: {_count(count)}"
                + (f" and {marked} timeline event{'s' * (marked != 1)}" if marked else "")
                + ". Diamonds mark the events by their number in the timeline; dark ones "
                "changed the status.")
-    early_events, early_articles = outside(d, articles, shown)
+    early_events, early_articles = outside(d, articles, span)
     if early_events or early_articles:
         caption += (f" Before this window: {early_events} event"
                     f"{'s' * (early_events != 1)} and {_count(early_articles)}.")
-    return (f"<h2>Coverage over time</h2><figure>{coverage_chart(shown, numbers)}"
+    return (f"<h2>Coverage over time</h2><figure>{coverage_chart(span, numbers)}"
             f"<figcaption>{h(caption)}</figcaption></figure>")
 
 
@@ -497,7 +508,7 @@ def html_report(d: Dispute, articles: Sequence[Article], *, as_of: str,
 <h2>Forums</h2>
 {_forums_html(d)}
 <h2>Timeline</h2>
-{_timeline_html(d.timeline())}
+{_timeline_html(shown(d))}
 <h2>Coverage ({_count(len(articles))}, newest first)</h2>
 {_coverage_html(articles)}
 {f"<h2>Notes</h2>{notes}" if notes else ""}

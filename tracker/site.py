@@ -97,7 +97,7 @@ def entries_for(disputes: Sequence[Dispute], coverage: dict[str, list[Article]],
     """The newest events and articles of `disputes`, newest first, each once."""
     slugs = [d.slug for d in disputes]
     out = [event_entry(d, e, page.get(d.slug), named=len(disputes) > 1)
-           for d in disputes for e in d.events]
+           for d in disputes for _, e in report.shown(d)]
     articles = {a.id: a for s in slugs for a in coverage.get(s, [])}
     out += [article_entry(a, slugs) for a in articles.values()]
     out.sort(key=lambda e: (e.updated, e.published or "", e.id), reverse=True)
