@@ -110,7 +110,7 @@ title = "Kadrey v. Meta"
     assert as_json(r)["added"] == ["bartz-v-anthropic", "kadrey-v-meta"]
     assert show(run, "bartz-v-anthropic")["status"] == "settled"
     assert show(run, "kadrey-v-meta")["related"] == [{"slug": "bartz-v-anthropic",
-                                                      "relation": "related"}]
+                                                      "relation": "parallel"}]
 
 
 def test_update_merges_into_the_stored_dispute(run, seeded, tmp_path):
@@ -195,6 +195,8 @@ def test_update_with_a_new_status_records_the_change(run, seeded, tmp_path):
      'status = "filed"\n', ["field status: status 'trial' is not the timeline's latest"]),
     ('slug = "x"\ntitle = "X"\n[[related]]\nslug = "nope"\nrelation = "parallel"\n',
      ["line 4, field related #1.slug: no dispute 'nope'"]),
+    ('slug = "x"\ntitle = "X"\n[[related]]\nslug = "x"\nrelation = "parallel"\n',
+     ["line 4, field related #1.slug: a dispute cannot be related to itself"]),
     ('slug = "nyt-v-openai"\ntitle = "X"\n', ["line 1, field slug: a dispute 'nyt-v-openai' "
                                               "already exists", "--update"]),
     ('slug = "x"\ntitle = "X\n', ["is not valid TOML", "line 2"]),

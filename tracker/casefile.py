@@ -457,6 +457,9 @@ def add_cases(store: Store, file: CaseFile, *, update: bool = False) -> Outcome:
 
     for c in cases:
         for i, rel in enumerate(c.dispute.related):
+            if rel.slug == c.dispute.slug:
+                raise fail(c, ("related", i, "slug"),
+                           InputError("a dispute cannot be related to itself"))
             if rel.slug not in known:
                 raise fail(c, ("related", i, "slug"),
                            InputError(f"no dispute '{rel.slug}' in the file or the store"))
@@ -484,9 +487,8 @@ def add_cases(store: Store, file: CaseFile, *, update: bool = False) -> Outcome:
         for rel in c.dispute.related:
             other = store.dispute(rel.slug)
             if other is not None and not any(r.slug == c.dispute.slug for r in other.related):
-                back = {"consolidated-into": "consolidates",
-                        "consolidates": "consolidated-into"}.get(rel.relation, "related")
-                other.related.append(Related(c.dispute.slug, back))
+                other.related.append(Related(c.dispute.slug,
+                                             core.inverse_relation(rel.relation)))
                 store.put_dispute(other)
     return outcome
 

@@ -674,6 +674,11 @@ def edit_forum(
 _INVERSE = {"consolidated-into": "consolidates", "consolidates": "consolidated-into"}
 
 
+def inverse_relation(relation: str) -> str:
+    """How the other dispute stands to this one: consolidates <-> consolidated-into ..."""
+    return _INVERSE.get(relation, "parallel" if relation == "parallel" else "related")
+
+
 def relate(store: Store, slug: str, relation: str, other: str) -> Related:
     """Record that `slug` stands in `relation` to `other` (and the inverse on `other`)."""
     d = get_dispute(store, slug)
@@ -685,7 +690,7 @@ def relate(store: Store, slug: str, relation: str, other: str) -> Related:
         raise ConflictError(f"'{slug}' is already {relation} '{other}'")
     link = Related(other, relation)
     d.related.append(link)
-    back = _INVERSE.get(relation, "parallel" if relation == "parallel" else "related")
+    back = inverse_relation(relation)
     if not any(r.slug == slug for r in o.related):
         o.related.append(Related(slug, back))
         o.updated = now_iso()

@@ -317,7 +317,7 @@ def party_rename(
 ) -> None:
     """Give a party a new name; the old one stays as an alias.
 
-    e.g. `tracker dispute party rename nyt-v-openai 'OpenAI' 'OpenAI, Inc.'`
+    e.g. `tracker dispute party rename nyt-v-openai 'OpenAI, Inc.' 'OpenAI Inc.'`
     """
     with env().write() as store:
         party, old = core.rename_party(store, slug, name, new_name, keep_alias=keep_alias)
