@@ -217,9 +217,15 @@ def root(
     version: Annotated[
         bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")
     ] = False,
+    verbose: Annotated[
+        int, typer.Option("--verbose", "-v", count=True, help=(
+            "Say what happens on stderr: -v what each feed answered, why items matched, "
+            "what was written; -vv also why items did not match."))
+    ] = 0,
 ) -> None:
     """Follow copyright disputes over AI training from the terminal."""
     output.reset_consoles()
+    output.set_verbosity(verbose)
     _current.set(Env(db_option=db, config_option=config))
 
 

@@ -64,6 +64,44 @@ def reset_consoles() -> None:
     _table_options.set(None)
 
 
+def set_verbosity(level: int) -> None:
+    """-v: what the tool does (INFO), -vv: why, in detail (DEBUG): log lines on stderr.
+
+    logging is imported only when asked for (or already loaded): it costs every command
+    ~3 ms at start-up otherwise.
+    """
+    if level <= 0 and "logging" not in sys.modules:
+        return
+    import logging
+
+    logger = logging.getLogger("tracker")
+    for handler in [h for h in logger.handlers if getattr(h, "tracker_cli", False)]:
+        logger.removeHandler(handler)
+    logger.setLevel(logging.WARNING if level <= 0 else
+                    logging.INFO if level == 1 else logging.DEBUG)
+    if level > 0:
+        logger.addHandler(_stderr_handler(logging))
+        logger.propagate = False
+
+
+def _stderr_handler(logging: Any) -> Any:
+    """A handler writing each record as one line on the stderr of the moment (tests swap
+    it), made inert: a record may quote a feed's title."""
+
+    class StderrLines(logging.Handler):
+        tracker_cli = True
+
+        def emit(self, record: Any) -> None:
+            try:
+                name = record.name.removeprefix("tracker.")
+                debug = " (debug)" if record.levelno < logging.INFO else ""
+                sys.stderr.write(f"{name}{debug}: {clean(record.getMessage())}\n")
+            except Exception:  # logging must never break a command
+                self.handleError(record)
+
+    return StderrLines()
+
+
 def interactive() -> bool:
     """True when someone can answer a prompt (stdin and stderr are terminals)."""
     return sys.stdin.isatty() and sys.stderr.isatty()
@@ -76,6 +114,30 @@ def say(message: str | Text, style: str = "") -> None:
     """
     text = message if isinstance(message, Text) else safe(message, style, multiline=True)
     console(stderr=True).print(text)
+
+
+def lines(styled: Sequence[tuple[str, str]]) -> None:
+    """(style, line) pairs on stdout. On a terminal a long line wraps at spaces under its
+    own indent (a URL is never broken: it keeps a line of its own); piped, lines are
+    written as they are."""
+    out = console()
+    if not out.is_terminal:
+        sys.stdout.write("".join(_indented(line) + "\n" for _, line in styled))
+        return
+    import textwrap
+
+    for style, line in styled:
+        text = _indented(line)
+        indent = " " * (len(text) - len(text.lstrip(" ")) + 2)
+        wrapped = textwrap.wrap(text, width=max(out.width, 20), subsequent_indent=indent,
+                                break_long_words=False, break_on_hyphens=False) or [""]
+        out.print(Text("\n".join(wrapped), style=style), soft_wrap=True)
+
+
+def _indented(line: str) -> str:
+    """One inert line that keeps its leading indent."""
+    body = clean(line)
+    return " " * (len(line) - len(line.lstrip(" "))) + body if body else ""
 
 
 def warn(message: str) -> None:

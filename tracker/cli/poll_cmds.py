@@ -10,10 +10,12 @@ import typer
 from tracker.cli import app, env, output, render
 from tracker.cli.output import JsonOpt
 from tracker.errors import ExitCode
+from tracker.models import now_iso
 
 if TYPE_CHECKING:
     from tracker.digest import Digest
     from tracker.polling import PollSummary
+    from tracker.pollwatch import Watch
 
 
 def _poll_digest(db: Any, started: str) -> "Digest":
@@ -26,11 +28,13 @@ def _poll_digest(db: Any, started: str) -> "Digest":
 
 def _print_attached(attached: dict[str, list[dict[str, str]]]) -> None:
     """New coverage per dispute, as plain lines (what cron mails)."""
+    styled: list[tuple[str, str]] = []
     for slug, items in attached.items():
-        output.console().print(output.safe(f"{slug}: {len(items)} new", "bold"))
+        styled.append(("bold", f"{slug}: {len(items)} new"))
         for item in items:
-            line = f"  {item['title'] or item['url']} ({item['outlet']})\n    {item['url']}"
-            output.console().print(output.safe(line, multiline=True))
+            styled += [("", f"  {item['title'] or item['url']} ({item['outlet']})"),
+                       ("dim", f"    {item['url']}")]
+    output.lines(styled)
 
 
 def _report(summary: "PollSummary", quiet: bool) -> None:
@@ -60,13 +64,19 @@ def poll(
     json_: JsonOpt = False,
 ) -> None:
     """Fetch feeds and attach new coverage to disputes. Exit 3 if some feeds failed,
-    75 if a poll is already running. Cron: `*/15 * * * * tracker poll --quiet`."""
+    75 if a poll is already running. Cron: `*/15 * * * * tracker poll --quiet`;
+    `tracker -v poll` says what each feed answered and why each item matched."""
     from tracker.polling import poll as run_poll
 
     e = env()
-    with _progress(quiet or json_) as (start, done):
+    watch = _watch(feed or [], show=not (quiet or json_))
+    with _progress(watch) as (start, done):
         summary = run_poll(e.db, e.config, only=feed or [], lock_timeout=e.lock_timeout,
                            on_start=start, on_done=done)
+    if watch is not None:
+        with e.read() as store:
+            disputes = store.disputes()
+        watch.finish(summary, disputes, e.config.section("match").get("subject_terms", []))
     if json_:
         output.write_json(summary.to_dict())
     else:
@@ -75,25 +85,54 @@ def poll(
         raise typer.Exit(int(ExitCode.PARTIAL))
 
 
-@contextmanager
-def _progress(off: bool) -> Iterator[tuple[Any, Any]]:
-    """A progress bar on stderr when it is a terminal; nothing under cron or with --json.
+def _watch(only: list[str], show: bool) -> "Watch | None":
+    """Someone to tell how the poll goes: a terminal (the progress line) or -v (the log).
+    None under cron and in pipes, where a poll costs nothing extra."""
+    import logging
 
-    Yields the (start, done) callbacks for the poll, or (None, None).
-    """
-    if off or not output.console(stderr=True).is_terminal:
+    verbose = logging.getLogger("tracker").isEnabledFor(logging.INFO)
+    if not verbose and not (show and output.console(stderr=True).is_terminal):
+        return None
+    from tracker import feeds, pollwatch
+    from tracker.polling import due
+
+    max_failures = int(env().config.section("poll").get("max_failures", 3))
+    now = now_iso()
+    with env().read() as store:
+        if only:
+            chosen = [feeds.get_feed(store, ref) for ref in only]
+        else:
+            every = store.feeds()
+            chosen = [f for f in every if due(f, max_failures, now) is None]
+            pollwatch.skipped(every, lambda f: due(f, max_failures, now))
+    watch = pollwatch.Watch(chosen)
+    watch.show = show and not verbose  # log lines and a live line would fight for stderr
+    return watch
+
+
+@contextmanager
+def _progress(watch: "Watch | None") -> Iterator[tuple[Any, Any]]:
+    """'14/30 feeds · 2 failing · slowest: <name>' on stderr while a terminal watches;
+    nothing under cron, in pipes or with --json. Yields the poll's (start, done) callbacks."""
+    if watch is None:
         yield (None, None)
         return
-    from rich.progress import Progress
+    if not watch.show:
+        yield (watch.start, watch.answered)
+        return
+    from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn
 
-    with Progress(console=output.console(stderr=True), transient=True) as progress:
-        task = progress.add_task("polling", total=None)
+    columns = (SpinnerColumn(), BarColumn(bar_width=20), TextColumn("{task.description}"))
+    with Progress(*columns, console=output.console(stderr=True), transient=True) as progress:
+        task = progress.add_task(watch.line(), total=None)
 
         def start(n: int) -> None:
-            progress.update(task, total=n)
+            watch.start(n)
+            progress.update(task, total=n, description=output.clean(watch.line()))
 
-        def done(_: Any) -> None:
-            progress.advance(task)
+        def done(result: Any) -> None:
+            watch.answered(result)
+            progress.update(task, completed=watch.done, description=output.clean(watch.line()))
 
         yield (start, done)
 
@@ -157,5 +196,4 @@ def _show_digest(found: "Digest", *, md: bool = False, json_: bool = False) -> N
         sys.stdout.write(digest.markdown(found))
         sys.stdout.flush()
     else:
-        for style, line in digest.text_lines(found):
-            output.console().print(output.safe(line, style, multiline=True))
+        output.lines(digest.text_lines(found))

@@ -35,10 +35,10 @@ def normalise(value: str) -> str:
     return re.sub(r"[\s_]+", "-", str(value).strip()).casefold()
 
 
-def close_match(value: str, choices: Iterable[str]) -> str | None:
+def close_match(value: str, choices: Iterable[str], cutoff: float = 0.5) -> str | None:
     import difflib  # only when a value is refused
 
-    found = difflib.get_close_matches(value, list(choices), n=1, cutoff=0.5)
+    found = difflib.get_close_matches(value, list(choices), n=1, cutoff=cutoff)
     return found[0] if found else None
 
 
@@ -148,7 +148,7 @@ def describe(exc: click.ClickException) -> tuple[str, str]:
     if isinstance(exc, UsageProblem):
         return exc.message, exc.hint
     if isinstance(exc, click.NoSuchOption):
-        close = exc.possibilities[0] if exc.possibilities else None
+        close = close_match(exc.option_name, exc.possibilities or [], cutoff=0.7)
         hint = f"did you mean {close}? {see}" if close else see
         return f"no such option: {exc.option_name}", hint
     message = exc.format_message()
