@@ -418,3 +418,91 @@ def test_a_missing_driver_names_the_extra(monkeypatch):
     with pytest.raises(InputError, match="unknown kind of store"), \
             storage.open_store(loc("mysql://me@db.example/tracker")):
         pass
+
+
+MEMBER = """
+import json, sys
+from typer.testing import CliRunner
+from tracker.cli import app
+runner = CliRunner()
+sys.stdin.readline()  # both members start together
+for args in json.loads(sys.argv[1]):
+    r = runner.invoke(app, args)
+    print(json.dumps({"args": args, "code": r.exit_code, "err": r.stderr}), flush=True)
+"""
+
+
+def _item(feed: int, i: int) -> dict[str, str]:
+    return {"title": f"New York Times and OpenAI copyright case, report {feed}-{i}",
+            "link": f"https://news.example.com/team-{feed}-{i}",
+            "description": "The lawsuit over training data continues in court.",
+            "pubDate": f"Mon, 0{feed} Nov 2026 1{i % 10}:00:00 GMT", "guid": f"t{feed}-{i}"}
+
+
+def test_two_team_members_edit_and_poll_one_store_at_once(pg_server, tmp_path, run):
+    """Two processes with their own configs work on one PostgreSQL store at the same time:
+    every command either did all it said (exit 0) or was told someone else changed what it
+    read (exit 75) and did nothing; nothing that succeeded is lost."""
+    where = pg_server.database()
+    assert run("--db", where, "init").exit_code == 0
+    with FeedServer() as server:
+        for f in (1, 2, 3):
+            server.routes[f"/f{f}"] = Route(rss([_item(f, i) for i in range(10)]))
+            assert run("--db", where, "feed", "add", server.url(f"/f{f}"),
+                       "--no-check").exit_code == 0
+        alice = tmp_path / "alice.toml"  # names the store in her config
+        alice.write_text(f'feeds = []\n[store]\ndb = "{where}"\n[poll]\nconcurrency = 2\n')
+        bob = tmp_path / "bob.toml"  # names it in TRACKER_DB, waits less for locks
+        bob.write_text("feeds = []\n[store]\nlock_timeout = 5.0\n")
+        edit = ["dispute", "edit", "nyt-v-openai", "--tag"]
+        plans = {
+            "alice": [c for f in (1, 2, 3) for c in (
+                ["poll", "--feed", server.url(f"/f{f}"), "--json"], [*edit, f"alice-{f}"],
+                [*edit, f"alice-{f}b"])],
+            "bob": [c for i in range(4) for c in (
+                [*edit, f"bob-{i}"], ["article", "add", f"https://bob.example/{i}", "-d",
+                                      "nyt-v-openai"],
+                ["dispute", "event", "add", "nyt-v-openai", f"Bob's note {i}", "--date",
+                 "2026-11-0" + str(i + 1)])],
+        }
+        envs = {"alice": {"TRACKER_CONFIG": str(alice)},
+                "bob": {"TRACKER_CONFIG": str(bob), "TRACKER_DB": where}}
+        procs = {}
+        for name, plan in plans.items():
+            env = {k: v for k, v in os.environ.items() if k != "TRACKER_DB"}
+            procs[name] = subprocess.Popen(
+                [sys.executable, "-c", MEMBER, json.dumps(plan)], cwd=ROOT,
+                env={**env, **envs[name]}, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                text=True)
+        for p in procs.values():
+            assert p.stdin is not None
+            p.stdin.write("go\n")
+            p.stdin.flush()
+        done = {}
+        for name, p in procs.items():
+            out, _ = p.communicate(timeout=120)
+            done[name] = [json.loads(line) for line in out.splitlines()]
+            assert len(done[name]) == len(plans[name]), (name, out)
+    shown = as_json(run("--db", where, "dispute", "show", "nyt-v-openai", "--json"))
+    record = shown.get("dispute", shown)
+    tags, events = set(record["tags"]), {e["text"] for e in record["events"]}
+    urls = {a["url"] for a in as_json(run("--db", where, "article", "list", "--json"))}
+    refused = 0
+    for outcome in done["alice"] + done["bob"]:
+        args, code, err = outcome["args"], outcome["code"], outcome["err"]
+        assert code in (0, 75), outcome
+        if code == 75:
+            refused += 1
+            assert "someone else changed" in err, outcome
+        if args[:2] == ["dispute", "edit"]:
+            assert (args[-1] in tags) == (code == 0), outcome
+        elif args[:3] == ["dispute", "event", "add"]:
+            assert (args[4] in events) == (code == 0), outcome
+        elif args[0] == "article":
+            assert (args[2] in urls) == (code == 0), outcome
+        elif args[0] == "poll" and code == 0:
+            feed = args[2].rsplit("/f", 1)[1]
+            assert {f"https://news.example.com/team-{feed}-{i}" for i in range(10)} <= urls
+    assert run("--db", where, "doctor").exit_code == 0
+    # How many commands were refused depends on timing; each refusal said why above.
+    print(f"team test: {refused} of {len(done['alice']) + len(done['bob'])} commands refused")
