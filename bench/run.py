@@ -35,7 +35,7 @@ READER_POLL = BENCH / "reader_poll.py"
 READER_PACKAGES = ["reader", "sgmllib3k"]  # reader's vendored feedparser imports `sgmllib`
 GNU_TIME = Path("/usr/bin/time")
 SECTIONS = {"a": "tracker", "b": "reader", "c": "floor", "d": "big", "e": "startup",
-            "f": "matching"}
+            "f": "matching", "g": "stores"}
 POLL_KEYS = (
     "feeds_ok",
     "feeds_failed",
@@ -658,7 +658,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     ap.add_argument(
         "--only",
         help="comma-separated sections: a/tracker, b/reader, c/floor, d/big, e/startup, "
-        "f/matching",
+        "f/matching, g/stores",
     )
     ap.add_argument(
         "--out", type=Path, default=BENCH / "results" / "latest.json", help="JSON results file"
@@ -710,6 +710,16 @@ def bench_matching(b: Bench) -> str:
     return done.stdout
 
 
+def bench_stores(b: Bench) -> str:
+    """(g) bench/stores.py: file, SQLite and PostgreSQL on one big store, its own table."""
+    argv = [sys.executable, str(BENCH / "stores.py"), "--runs", str(b.args.runs),
+            "--json", str(b.args.out.with_name("stores.json"))]
+    done = subprocess.run(argv, capture_output=True, text=True, timeout=b.args.timeout)
+    if done.returncode:
+        b.measure("stores").fail(done.stderr.strip()[-500:] or f"exit {done.returncode}")
+    return done.stdout
+
+
 def precompile() -> None:
     """Byte-compile the tracker package, as `pip install` does for an installed tool.
 
@@ -736,11 +746,14 @@ def main(argv: list[str] | None = None) -> int:
     if "startup" in sections:
         bench_startup(b)
     matching = bench_matching(b) if "matching" in sections else ""
+    stores = bench_stores(b) if "stores" in sections else ""
 
     rows = build_rows(b)
     print(format_table(rows))
     if matching:
         print(f"\nmatching, 3 against 300 disputes (bench/matching.py):\n{matching}", end="")
+    if stores:
+        print(f"\nstore backends (bench/stores.py):\n{stores}", end="")
     errors: dict[str, list[str]] = {}
     for m in b.measures.values():
         if m.error:

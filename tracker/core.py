@@ -885,9 +885,9 @@ def search_articles(
     return hits[:limit] if limit else hits
 
 
-def article_counts(store: Store) -> dict[str, int]:
-    """How many articles are linked to each dispute."""
-    return store.link_counts()
+def article_counts(store: Store, slug: str | None = None) -> dict[str, int]:
+    """How many articles are linked to each dispute (or to just that one)."""
+    return store.link_counts(slug)
 
 
 def coverage(store: Store, slug: str, limit: int | None = None) -> list[Article]:

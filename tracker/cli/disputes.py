@@ -71,12 +71,13 @@ def show(
     """
     with env().read() as store:
         d = core.get_dispute(store, slug)
-        coverage = core.coverage(store, slug)
+        coverage = core.coverage(store, slug, limit=max(articles, 1))[:articles]
+        total = core.article_counts(store, slug).get(slug, 0)
     if json_:
         output.write_json({**d.to_dict(), "articles": [render.article_row(a)
-                                                       for a in coverage[:articles]]})
+                                                       for a in coverage]})
         return
-    output.console().print(render.case_page(d, coverage[:articles], len(coverage)))
+    output.console().print(render.case_page(d, coverage, total))
 
 
 @dispute_app.command("add")

@@ -177,13 +177,14 @@ class Records:
             hits = hits[:q.limit]
         return [self._build("articles", Article.from_dict, key, doc) for _, key, doc in hits]
 
-    def link_counts(self) -> dict[str, int]:
-        """How many articles are linked to each dispute."""
+    def link_counts(self, dispute: str | None = None) -> dict[str, int]:
+        """How many articles are linked to each dispute (or to just that one)."""
         counts: dict[str, int] = {}
         for _, doc in self._scan("articles"):
             for link in doc.get("links", ()):
                 slug = link.get("dispute")
-                counts[slug] = counts.get(slug, 0) + 1
+                if dispute is None or slug == dispute:
+                    counts[slug] = counts.get(slug, 0) + 1
         return counts
 
     def counts(self) -> dict[str, int]:

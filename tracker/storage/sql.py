@@ -535,7 +535,11 @@ class SqlStore(Records):
             "ON r.tbl = 'articles' AND r.key = l.article WHERE l.dispute = ? ORDER BY r.key",
             (linked_to,)))
 
-    def link_counts(self) -> dict[str, int]:
+    def link_counts(self, dispute: str | None = None) -> dict[str, int]:
+        if dispute is not None:
+            n = int(self.db.rows("SELECT count(*) FROM tracker_links WHERE dispute = ?",
+                                 (dispute,))[0][0])
+            return {dispute: n} if n else {}
         return {s: int(n) for s, n in self.db.rows(
             "SELECT dispute, count(*) FROM tracker_links GROUP BY dispute")}
 
