@@ -9,6 +9,7 @@ http(s) URLs ever become links.
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 from collections.abc import Sequence
@@ -40,6 +41,7 @@ def plain(text: object, *, multiline: bool = False) -> str:
     return re.sub(r"\s+", " ", s).strip()
 
 
+@functools.lru_cache(maxsize=65536)  # a site shows each address on several pages and feeds
 def safe_url(url: str | None) -> str | None:
     """The URL if it may become a link (absolute http or https, nothing hidden), else None."""
     if not url:
@@ -58,9 +60,17 @@ def link_label(url: str, width: int = 48) -> str:
     return label if len(label) <= width else label[: width - 1] + "…"
 
 
+_DAY = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
+
+
 def day_of(text: str | None) -> date | None:
     """The calendar day a YYYY[-MM[-DD]] date (or timestamp) starts on; None if unknown."""
-    m = re.match(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?", text or "")
+    return _day_of(text[:10] if text else "")
+
+
+@functools.lru_cache(maxsize=8192)  # charts ask for the same few hundred days again and again
+def _day_of(text: str) -> date | None:
+    m = _DAY.match(text)
     if not m:
         return None
     try:

@@ -83,13 +83,17 @@ def event_entry(d: Dispute, e: Event, page: str | None, *, named: bool = True) -
                  _day_stamp(e.date), "")
 
 
-def article_entry(a: Article, slugs: Sequence[str]) -> Entry:
+def _first_link(a: Article, slugs: Sequence[str]) -> str:
+    """When the article was first attached to one of `slugs` (RFC 3339)."""
     stamps = [s for link in a.links if link.dispute in slugs if (s := rfc3339(link.at))]
-    updated = min(stamps, default=None) or rfc3339(a.first_seen) or EPOCH
+    return min(stamps, default=None) or rfc3339(a.first_seen) or EPOCH
+
+
+def article_entry(a: Article, slugs: Sequence[str], updated: str | None = None) -> Entry:
     summary = f"{a.outlet} · {article_date(a)}" + (f": {a.summary}" if a.summary else "")
-    return Entry(f"urn:tracker:article:{a.id}", a.title or a.url, updated, safe_url(a.url),
-                 summary, [s for s in a.disputes() if s in slugs],
-                 _day_stamp(a.published), a.outlet)
+    return Entry(f"urn:tracker:article:{a.id}", a.title or a.url,
+                 updated or _first_link(a, slugs), safe_url(a.url), summary,
+                 [s for s in a.disputes() if s in slugs], _day_stamp(a.published), a.outlet)
 
 
 def entries_for(disputes: Sequence[Dispute], coverage: dict[str, list[Article]],
@@ -99,7 +103,12 @@ def entries_for(disputes: Sequence[Dispute], coverage: dict[str, list[Article]],
     out = [event_entry(d, e, page.get(d.slug), named=len(disputes) > 1)
            for d in disputes for _, e in report.shown(d)]
     articles = {a.id: a for s in slugs for a in coverage.get(s, [])}
-    out += [article_entry(a, slugs) for a in articles.values()]
+    # Only the newest `limit` articles can make it into the feed: build just those.
+    newest = sorted(((_first_link(a, slugs), a) for a in articles.values()),
+                    key=lambda p: (p[0], _day_stamp(p[1].published) or "",
+                                   f"urn:tracker:article:{p[1].id}"),
+                    reverse=True)[:limit]
+    out += [article_entry(a, slugs, updated) for updated, a in newest]
     out.sort(key=lambda e: (e.updated, e.published or "", e.id), reverse=True)
     return out[:limit]
 
