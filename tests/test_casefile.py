@@ -288,3 +288,11 @@ def test_round_trip_case_file_export_import_export(run, seeded, tmp_path):
     again = run("--db", str(second), "export").stdout
     stamp = json.loads(exported)["exported_at"]
     assert again.replace(json.loads(again)["exported_at"], stamp) == exported
+
+
+def test_the_research_csv_defuses_formulas_from_a_case_file(run, seeded, tmp_path):
+    text = 'slug = "x-v-y"\ntitle = "=1+1"\nclaimants = ["@SUM(A1)", "Plain"]\n'
+    assert run("dispute", "add", "--from", write(tmp_path, text)).exit_code == 0
+    row = next(line for line in run("dispute", "list", "--csv").stdout.splitlines()
+               if line.startswith("x-v-y,"))
+    assert row.startswith("x-v-y,'=1+1,") and ",'@SUM(A1);Plain," in row

@@ -68,11 +68,11 @@ def test_list_csv_has_a_header_and_a_row_per_dispute(run, seeded):
                              "articles"]
     assert [row["slug"] for row in rows] == SEEDED
     getty, nyt = rows[1], rows[2]
-    assert getty["jurisdictions"] == "UK; US"
-    assert getty["dockets"] == "IL-2023-000007; 1:23-cv-00135"
+    assert getty["jurisdictions"] == "UK;US"
+    assert getty["dockets"] == "IL-2023-000007;1:23-cv-00135"
     assert getty["last_event"] == "2025-12-16"
     assert nyt["claimants"] == "The New York Times Company"
-    assert nyt["respondents"] == "Microsoft Corporation; OpenAI, Inc."
+    assert nyt["respondents"] == "Microsoft Corporation;OpenAI, Inc."
     assert nyt["courts"] == "U.S. District Court for the Southern District of New York"
     assert (nyt["since"], nyt["status"], nyt["articles"]) == ("2023-12-27", "discovery", "0")
 

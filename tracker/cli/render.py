@@ -42,13 +42,9 @@ DISPUTE_COLUMNS = [
 ]
 
 # `dispute list --csv`: the columns a researcher sorts and filters on.
-def _semicolons(value: Any) -> str:
-    """List cells joined with '; ': court names hold commas themselves."""
-    return "; ".join(str(v) for v in value) if isinstance(value, list) else str(value)
-
-
+# Lists stay lists: the one CSV writer (tracker.csvfile) joins them with its separator.
 RESEARCH_COLUMNS = [
-    Column(h, k, render=_semicolons) for h, k in (
+    Column(h, k) for h, k in (
         ("Slug", "slug"), ("Title", "title"), ("Kind", "kind"), ("Status", "status"),
         ("Since", "since"), ("Last event", "last_event"), ("Jurisdictions", "jurisdictions"),
         ("Courts", "courts"), ("Dockets", "dockets"), ("Claimants", "claimants"),
