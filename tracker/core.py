@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from tracker import models, paths
+from tracker import dates, models, paths
 from tracker.errors import ConflictError, InputError, NotFoundError
 from tracker.models import (
     Article,
@@ -132,7 +132,7 @@ def add_dispute(
         raise ConflictError(
             f"a dispute '{slug}' already exists", hint="choose another --slug, or edit that one"
         )
-    started = models.check_date(started) if started else None
+    started = check_status_date(slug, started) if started else None  # its first status
     stamp = now_iso()
     dispute = Dispute(
         slug=slug,
@@ -301,28 +301,68 @@ def set_status(
     source: str | None = None,
     text: str | None = None,
 ) -> Event:
-    """Change the status; the change is recorded as a timeline event, never overwritten."""
+    """Record a status change as a timeline event.
+
+    Steps may come in any order (the current status first, then the earlier ones): the
+    status is always the latest step by date. A step dated after today is refused.
+    """
     d = get_dispute(store, slug)
     status = models.check_status(status)
-    when = models.check_date(date) if date else now_iso()[:10]
-    if status == d.status and not text:
-        raise InputError(f"'{slug}' already has status '{status}'")
+    when = check_status_date(slug, date)
     history = d.status_history()
-    if history and when < history[-1].date:
-        # The status is the latest step of the timeline; an earlier one cannot replace it.
-        raise InputError(
-            f"'{slug}' has had status '{d.status}' since {history[-1].date}; "
-            f"a status change cannot be dated {when}",
-            hint="record an earlier step with 'tracker dispute event add' (without --status)",
-        )
-    event = _status_event(
-        d,
-        status,
-        when,
-        text or f"Status changed from '{d.status}' to '{status}'.",
+    if any(e.status == status and e.date == when for e in history):
+        raise ConflictError(f"'{slug}' already has the step '{status}' on {when}")
+    latest = not history or not dates.PartialDate.parse(when) < history[-1].when
+    if latest and status == d.status and not text:
+        raise InputError(f"'{slug}' already has status '{status}'")
+    before = d.status
+    event = Event(
+        date=when,
+        text=text or (f"Status changed from '{before}' to '{status}'." if latest
+                      else f"Status: '{status}'."),
+        status=status,
+        recorded=now_iso(),
         note=note,
         source=check_url(source, what="source URL") if source else None,
     )
+    d.events.append(event)
+    d.settle_status(event)
+    d.updated = now_iso()
+    store.put_dispute(d)
+    return event
+
+
+def check_status_date(slug: str, date: str | None) -> str:
+    """The date of a status change (today if not given); one after today is refused."""
+    today = models.now().date()
+    when = models.check_date(date) if date else today.isoformat()
+    if dates.PartialDate.parse(when).after(today):
+        raise InputError(
+            f"a status change cannot be dated {when}, after today ({today.isoformat()})",
+            hint=f"a status is what has happened; record a scheduled step as an event: "
+                 f"tracker dispute event add {slug} 'Hearing on ...' --date {when}",
+        )
+    return when
+
+
+def correct_status(store: Store, slug: str, status: str | None = None, *,
+                   date: str | None = None) -> Event:
+    """Correct the latest status change (a wrong status or date); the status follows."""
+    d = get_dispute(store, slug)
+    history = d.status_history()
+    if not history:
+        raise NotFoundError(f"'{slug}' has no status change to correct")
+    event = history[-1]
+    if status is None and date is None:
+        raise InputError("say what to correct", hint="give the right status, --date, or both")
+    if status is not None:
+        event.status = models.check_status(status)
+    if date is not None:
+        event.date = check_status_date(slug, date)
+    if event.text.startswith("Status changed from"):
+        event.text = f"Status changed from '{event.previous_status}' to '{event.status}'."
+    event.note = (event.note + " " if event.note else "") + f"Corrected {now_iso()[:10]}."
+    d.settle_status(event)
     d.updated = now_iso()
     store.put_dispute(d)
     return event
@@ -363,17 +403,22 @@ def add_event(
 def remove_event(store: Store, slug: str, number: int) -> Event:
     """Remove the event shown as `number` in the timeline (1-based).
 
-    A status event cannot be removed (the history is never rewritten); record a
-    correcting status change instead.
+    Of the status changes only the latest can be removed (a wrong entry; the status
+    falls back to the step before it), and never the only one: earlier steps are kept
+    as history.
     """
     d = get_dispute(store, slug)
     event = _event_number(d, number)
-    if event.status:
+    history = d.status_history()
+    if event.status and (event is not history[-1] or len(history) == 1):
+        why = "the only status change" if len(history) == 1 else "an earlier status change"
         raise InputError(
-            f"event #{number} records a status change and is kept as history",
-            hint="record the correct status with 'tracker dispute status'",
+            f"event #{number} is {why} and is kept as history",
+            hint="only the latest status change can be removed; correct one with "
+                 f"'tracker dispute status {slug} STATUS --correct'",
         )
     d.events.remove(event)
+    d.settle_status()
     d.updated = now_iso()
     store.put_dispute(d)
     return event
@@ -409,7 +454,7 @@ def edit_event(
     before = dataclasses.replace(event)
     order = [id(e) for e in d.status_history()]
     if date is not None:
-        event.date = models.check_date(date)
+        event.date = check_status_date(slug, date) if event.status else models.check_date(date)
     if text is not None:
         if not text.strip():
             raise InputError("an event needs a description")
@@ -850,6 +895,7 @@ def list_articles(
         since = models.parse_since(since) if since else None
     except OverflowError:  # a relative window reaching back past year 1
         raise InputError(f"invalid --since '{since}'", hint="that is too far back") from None
+    since = dates.instant_key(since) if since else None  # compared as UTC instants
     return store.find_articles(ArticleQuery(dispute=slug, since=since, outlet=outlet or None,
                                             limit=limit or None))
 

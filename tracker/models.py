@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from typing import Any
 
+from tracker import dates
 from tracker.errors import InputError
 from tracker.urls import short_id
 
@@ -232,6 +233,11 @@ class Event:
     recorded: str = ""
     origin: str = "manual"  # manual | seed | docket feed URL | CourtListener API URL
 
+    @property
+    def when(self) -> dates.PartialDate:
+        """The date as a range of days (ValueError if the stored text is no date)."""
+        return dates.PartialDate.parse(self.date)
+
 
 @dataclass
 class Related:
@@ -260,11 +266,26 @@ class Dispute:
     updated: str = ""
 
     def timeline(self) -> list[Event]:
-        """Events in date order (stable for equal dates: the order they were recorded)."""
-        return sorted(self.events, key=lambda e: e.date)
+        """Events in date order, partial dates as ranges (`2026-11-01` before `2026-11`);
+        stable for equal dates: the order they were recorded."""
+        return sorted(self.events, key=lambda e: dates.order_key(e.date))
 
     def status_history(self) -> list[Event]:
         return [e for e in self.timeline() if e.status]
+
+    def settle_status(self, changed: Event | None = None) -> None:
+        """Apply the rule of the status history after it changed: the status is that of
+        the latest status event by date (equal dates: the one recorded last). Steps may be
+        recorded in any order: the `changed` one and the one after it name the step
+        before them; other recorded steps are left as they are."""
+        history = self.status_history()
+        if changed is not None and changed in history:
+            at = next(i for i, e in enumerate(history) if e is changed)
+            for i in (at, at + 1):
+                if i < len(history):
+                    history[i].previous_status = history[i - 1].status if i else None
+        if history:
+            self.status = str(history[-1].status)
 
     def parties_by_role(self) -> dict[str, list[Party]]:
         grouped: dict[str, list[Party]] = {}
@@ -349,7 +370,9 @@ class Article:
         return next((link for link in self.links if link.dispute == slug), None)
 
     def sort_key(self) -> str:
-        return self.published or self.first_seen
+        """Its place in listings: when it was published (else first seen), as a UTC
+        instant, so timestamps with other offsets or precisions compare rightly."""
+        return dates.instant_key(self.published or self.first_seen)
 
     def to_dict(self) -> dict[str, Any]:
         # By hand rather than dataclasses.asdict: listings build tens of thousands of these.

@@ -192,14 +192,25 @@ def status(
     new_status: Annotated[str, typer.Argument(metavar="STATUS", help=STATUS_HELP,
                                               click_type=STATUS)],
     date: When = None, note: Note = "", source: Source = None,
+    correct: Annotated[bool, typer.Option(
+        "--correct", help="Correct the latest status change (its status, or --date) "
+        "instead of adding one.")] = False,
 ) -> None:
-    """Change the status; the change goes on the timeline.
+    """Change the status; the change goes on the timeline (earlier steps too, in any order).
 
-    e.g. `tracker dispute status nyt-v-openai trial --date 2027-01-12`
+    e.g. `tracker dispute status nyt-v-openai discovery --date 2025-01-10`, or fix a typo:
+    `tracker dispute status nyt-v-openai motion-to-dismiss --correct --date 2026-08-15`
     """
     with env().write() as store:
-        event = core.set_status(store, slug, new_status, date=date, note=note, source=source)
-    output.say(f"{slug}: {event.previous_status or '-'} -> {event.status} on {event.date}")
+        if correct:
+            event = core.correct_status(store, slug, new_status, date=date)
+        else:
+            event = core.set_status(store, slug, new_status, date=date, note=note,
+                                    source=source)
+        current = core.get_dispute(store, slug).status
+    step = f"{event.previous_status or '-'} -> {event.status} on {event.date}"
+    output.say(f"{slug}: {step}" + ("" if current == event.status and not correct else
+                                    f"; the status is now '{current}'"))
 
 
 @dispute_app.command("statuses")

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from tracker import urls
+from tracker import dates, urls
 from tracker.errors import StoreError
 from tracker.models import Article, Dispute, Feed
 
@@ -44,7 +44,7 @@ class ArticleQuery:
 
 def sort_key(doc: Doc) -> str:
     """An article document's place in a listing: what Article.sort_key gives."""
-    return str(doc.get("published") or doc.get("first_seen") or "")
+    return dates.instant_key(str(doc.get("published") or doc.get("first_seen") or ""))
 
 
 def search_text(doc: Doc) -> tuple[str, str]:

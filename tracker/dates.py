@@ -1,0 +1,120 @@
+"""Dates as the program compares them: partial dates as ranges, timestamps as instants.
+
+Stored and exported values stay text (`2026`, `2026-11`, `2026-11-02`, ISO timestamps);
+every comparison goes through this module, never through string order:
+
+    >>> PartialDate.parse("2026-11-01") < PartialDate.parse("2026-11")
+    True
+    >>> instant_key("2026-11-02T10:00:00+09:00") < instant_key("2026-11-02T05:00:00Z")
+    True
+
+A partial date is the range of days it covers: `2026-11` is 1-30 November. Ranges order
+by their first day, then their last (so a day comes before the month that starts on it);
+one is *after* a day only when its first day is.
+"""
+
+from __future__ import annotations
+
+import calendar
+import functools
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, timezone
+
+_PARTIAL = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
+
+
+@functools.total_ordering
+@dataclass(frozen=True)
+class PartialDate:
+    """A day, a month or a year: what courts and the press often give."""
+
+    year: int
+    month: int | None = None
+    day: int | None = None
+
+    @classmethod
+    def parse(cls, text: str) -> PartialDate:
+        """`YYYY`, `YYYY-MM` or `YYYY-MM-DD`; ValueError for anything else."""
+        m = _PARTIAL.fullmatch(text.strip())
+        if not m:
+            raise ValueError(f"not a date: {text!r}")
+        found = cls(int(m[1]), int(m[2]) if m[2] else None, int(m[3]) if m[3] else None)
+        found.first  # noqa: B018  # checks the month and day exist
+        return found
+
+    @property
+    def first(self) -> date:
+        return date(self.year, self.month or 1, self.day or 1)
+
+    @property
+    def last(self) -> date:
+        if self.day is not None:
+            return self.first
+        month = self.month or 12
+        return date(self.year, month, calendar.monthrange(self.year, month)[1])
+
+    def after(self, day: date) -> bool:
+        """Whether the whole range lies after `day` (in the future, when `day` is today)."""
+        return self.first > day
+
+    def _key(self) -> tuple[date, date]:
+        return self.first, self.last
+
+    def __lt__(self, other: object) -> bool:
+        if not isinstance(other, PartialDate):
+            return NotImplemented
+        return self._key() < other._key()
+
+    def __str__(self) -> str:
+        text = f"{self.year:04d}"
+        if self.month is not None:
+            text += f"-{self.month:02d}"
+            if self.day is not None:
+                text += f"-{self.day:02d}"
+        return text
+
+
+_FAR = (date.max, date.max)
+
+
+def order_key(text: str) -> tuple[date, date]:
+    """The sort key of a stored partial date; text that is no date sorts last (doctor names
+    it); a value that is not text at all is a damaged record: TypeError."""
+    if not isinstance(text, str):
+        raise TypeError(f"a date must be text, found {type(text).__name__}")
+    try:
+        return PartialDate.parse(text)._key()
+    except ValueError:
+        return _FAR
+
+
+def instant(text: str) -> datetime:
+    """A timestamp or partial date as an aware UTC datetime (a date: its first moment).
+
+    A timestamp without an offset is taken as UTC. ValueError when it is neither.
+    """
+    text = text.strip()
+    if len(text) <= 10:
+        return datetime.combine(PartialDate.parse(text).first, datetime.min.time(),
+                                tzinfo=timezone.utc)
+    stamp = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    if stamp.tzinfo is None:
+        stamp = stamp.replace(tzinfo=timezone.utc)
+    return stamp.astimezone(timezone.utc)
+
+
+def instant_key(text: str | None) -> str:
+    """A fixed-width UTC text that orders like `instant(text)`, for keys and indexes:
+    `2026-11-02T01:00:00.000000+00:00`. Text that is no date is kept as it is."""
+    if not text:
+        return ""
+    if text.endswith("+00:00"):  # the tracker's own stamps: no parsing needed
+        if len(text) == 32 and text[19] == ".":
+            return text
+        if len(text) == 25:
+            return text[:19] + ".000000+00:00"
+    try:
+        return instant(text).isoformat(timespec="microseconds")
+    except (ValueError, OverflowError):
+        return text
