@@ -13,6 +13,7 @@ import contextlib
 import hashlib
 import io
 import os
+import re
 import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor
@@ -74,6 +75,8 @@ class Entry:
     guid: str = ""
     author: str = ""
     source: str = ""  # the publisher named in the item (Google News <source>)
+    source_url: str = ""  # that publisher's home address (<source url=...>)
+    enclosure: str = ""  # the first enclosure's address (a docket entry's document)
 
 
 @dataclass
@@ -83,8 +86,9 @@ class Parsed:
     language: str = ""
     version: str = ""
     entries: list[Entry] = field(default_factory=list)
-    warning: str | None = None
+    warning: str | None = None  # the parser's complaint (not well-formed, truncated ...)
     error: str | None = None  # set when the body is not a feed at all
+    dropped: int = 0  # items without any link, left out of `entries`
     feed_links: list[str] = field(default_factory=list)  # from an HTML page
 
 
@@ -188,7 +192,20 @@ def _date_parser() -> Callable[[str], Any] | None:
     return _parse_date
 
 
-def read_feedparser(body: bytes, content_type: str = "") -> tuple[feedxml.Feed, Any]:
+def _enclosure(entry: Any) -> str:
+    for enclosure in entry.get("enclosures") or ():
+        href = enclosure.get("href") if hasattr(enclosure, "get") else None
+        if href:
+            return str(href)
+    return ""
+
+
+# Item fields the fast reader does not carry: a feed using them is read by feedparser.
+_FEEDPARSER_ONLY = re.compile(rb"""rel\s*=\s*["']enclosure["']|<source\s+url\s*=""")
+
+
+def read_feedparser(body: bytes,
+                    content_type: str = "") -> tuple[feedxml.Feed, Any, list[tuple[str, str]]]:
     """The fields the tracker keeps, as feedparser reads them; with feedparser's result.
 
     Every text is reduced to plain text later, so feedparser's HTML sanitiser and its
@@ -200,6 +217,7 @@ def read_feedparser(body: bytes, content_type: str = "") -> tuple[feedxml.Feed, 
     headers = {"content-type": content_type} if content_type else {}
     doc = feedparser.parse(io.BytesIO(body), response_headers=headers, sanitize_html=False,
                            resolve_relative_uris=False)
+    extras: list[tuple[str, str]] = []  # (source URL, enclosure) per item
     feed = feedxml.Feed(version=doc.get("version", "") or "",
                         title=doc.feed.get("title", ""), link=doc.feed.get("link") or "",
                         language=doc.feed.get("language") or "")
@@ -208,6 +226,8 @@ def read_feedparser(body: bytes, content_type: str = "") -> tuple[feedxml.Feed, 
         if not summary and entry.get("content"):
             summary = entry["content"][0].get("value", "")
         source = entry.get("source") or {}
+        extras.append((source.get("href", "") if hasattr(source, "get") else "",
+                       _enclosure(entry)))
         feed.items.append(feedxml.Item(
             link=entry.get("link"),
             title=entry.get("title", ""),
@@ -218,7 +238,74 @@ def read_feedparser(body: bytes, content_type: str = "") -> tuple[feedxml.Feed, 
             author=entry.get("author", ""),
             source=source.get("title", "") if hasattr(source, "get") else "",
         ))
-    return feed, doc
+    return feed, doc, extras
+
+
+_BOMS = (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")
+_DECLARED = re.compile(rb"""^\s*<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9._:-]+)["']""")
+_SINGLE_BYTE = frozenset({"latin_1", "iso8859_1", "cp1252", "ascii", "iso8859_15", "cp1250",
+                          "iso8859_2"})
+
+
+def _codec(label: str) -> str | None:
+    import codecs
+
+    try:
+        return codecs.lookup(label.strip().strip("\"'")).name.replace("-", "_")
+    except (LookupError, ValueError):
+        return None
+
+
+def _decodes(body: bytes, codec: str) -> bool:
+    try:
+        body.decode(codec)
+    except (UnicodeDecodeError, LookupError):
+        return False
+    return True
+
+
+def _charset(content_type: str) -> str:
+    for param in content_type.split(";")[1:]:
+        key, _, value = param.partition("=")
+        if key.strip().lower() == "charset":
+            return value.strip()
+    return ""
+
+
+def decode_body(body: bytes, content_type: str) -> tuple[bytes, str]:
+    """The body and Content-Type to parse, with a wrong HTTP charset overruled.
+
+    Browsers and Miniflux trust a byte-order mark first; the tracker also trusts the HTTP
+    charset while the body decodes under it, as feedparser does. When it does not decode,
+    or is a single-byte charset (under which any bytes "decode") while the XML declaration
+    names a multi-byte encoding the body does decode under, the declaration wins. The
+    body is then handed on as UTF-8, so both readers see the same text; a feed whose
+    charset is right is passed on untouched.
+    """
+    declared_label = _charset(content_type)
+    if body.startswith(_BOMS) or not declared_label or body.isascii():
+        return body, content_type  # no HTTP charset: the parsers read the declaration
+    http = _codec(declared_label)
+    match = _DECLARED.match(body[:512])
+    xml = _codec(match.group(1).decode("ascii")) if match else None
+    if http and _decodes(body, http):
+        if http not in _SINGLE_BYTE or not xml or xml in _SINGLE_BYTE or xml == http:
+            return body, content_type
+        if not _decodes(body, xml):
+            return body, content_type
+        chosen = xml
+    elif xml and xml != http and _decodes(body, xml):
+        chosen = xml
+    elif _decodes(body, "utf-8"):
+        chosen = "utf-8"
+    else:
+        return body, content_type  # nothing fits: feedparser's own fallbacks decide
+    text = body.decode(chosen)
+    if match:
+        start, end = match.span(1)
+        text = text[:start] + "utf-8" + text[end:]  # the declaration is ASCII: same offsets
+    media = content_type.split(";", 1)[0].strip() or "application/xml"
+    return text.encode("utf-8"), f"{media}; charset=utf-8"
 
 
 def parse(body: bytes, url: str, content_type: str = "") -> Parsed:
@@ -228,21 +315,26 @@ def parse(body: bytes, url: str, content_type: str = "") -> Parsed:
     Atom 1.0 take feedxml's fast path; everything else, and everything it is unsure of,
     goes to feedparser. Item links are made absolute against the feed's address.
     """
+    body, content_type = decode_body(body, content_type)
     parse_date = _date_parser()
-    feed = feedxml.read(body, content_type, parse_date) if parse_date else None
+    fast = parse_date is not None and not _FEEDPARSER_ONLY.search(body)
+    feed = feedxml.read(body, content_type, parse_date) if fast and parse_date else None
     doc = None
+    extras: list[tuple[str, str]] = []
     if feed is None:
-        feed, doc = read_feedparser(body, content_type)
+        feed, doc, extras = read_feedparser(body, content_type)
     parsed = Parsed(
         title=plain_text(feed.title, _TITLE_MAX),
         site_url=_site_url(feed.link, url),
         language=plain_text(feed.language, 20),
         version=feed.version,
     )
-    for item in feed.items:
+    for n, item in enumerate(feed.items):
         link = (item.link or "").strip()
         if not link:
+            parsed.dropped += 1
             continue
+        source_url, enclosure = extras[n] if extras else ("", "")
         if not link.startswith(("http://", "https://")):
             link = urljoin(url, link)  # "/story/1", "//host/story/1", "story/1"
         parsed.entries.append(
@@ -254,6 +346,8 @@ def parse(body: bytes, url: str, content_type: str = "") -> Parsed:
                 guid=item.guid[:500],
                 author=plain_text(item.author, 200),
                 source=plain_text(item.source, 200),
+                source_url=_site_url(source_url, url),
+                enclosure=_site_url(enclosure, url),
             )
         )
     if not parsed.version and not parsed.entries:
@@ -267,8 +361,8 @@ def parse(body: bytes, url: str, content_type: str = "") -> Parsed:
         parsed.error = "an HTML page, not a feed" if looks_html else "not a feed"
         if not body.strip():
             parsed.error = "empty body"
-    elif doc is not None and doc.get("bozo") and not parsed.entries:
-        parsed.warning = str(doc.get("bozo_exception", ""))[:200]
+    elif doc is not None and doc.get("bozo"):
+        parsed.warning = plain_text(str(doc.get("bozo_exception", "")), 200) or "not well-formed"
     return parsed
 
 
