@@ -27,6 +27,7 @@ from typing import Any, Union, get_args, get_origin, get_type_hints
 
 import orjson
 
+from tracker import sources
 from tracker.errors import ExitCode, InputError, StoreError
 from tracker.models import (
     KINDS,
@@ -281,7 +282,7 @@ _VOCABULARIES: dict[str, list[tuple[str, Values, Any]]] = {
         ("status", lambda d: ((f"events[{i}].status", e.status)
                               for i, e in enumerate(d.events) if e.status), STATUSES),
     ],
-    "feeds": [("kind", lambda f: iter([("kind", f.kind)]), ("news", "docket"))],
+    "feeds": [("kind", lambda f: iter([("kind", f.kind)]), sources.names())],
 }
 
 

@@ -10,13 +10,12 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote_plus
 
-from tracker import core, models
+from tracker import core, health, models, sources
 from tracker.errors import ConflictError, InputError, NotFoundError
 from tracker.models import Dispute, Feed, now_iso
 from tracker.storage import Store
 from tracker.urls import check_url, short_id
 
-FEED_KINDS = ("news", "docket")
 NEWS_SEARCH = "https://news.google.com/rss/search?q={query}&hl=en-US&gl=US&ceid=US:en"
 DOCKET_FEED = "https://www.courtlistener.com/docket/{docket_id}/feed/"
 
@@ -30,11 +29,15 @@ def get_feed(store: Store, ref: str) -> Feed:
     return feed
 
 
-def new_feed(url: str, *, name: str = "", kind: str = "news", dispute: str | None = None,
-             title: str = "", site_url: str = "") -> Feed:
-    if kind not in FEED_KINDS:
-        raise InputError(f"unknown feed kind '{kind}'", hint=f"one of: {', '.join(FEED_KINDS)}")
-    return Feed(url=check_url(url, what="feed URL"), name=name.strip(), kind=kind,
+def new_feed(url: str, *, name: str = "", kind: str | None = None,
+             dispute: str | None = None, title: str = "", site_url: str = "") -> Feed:
+    """A subscription; without a kind, the kind that claims the address (else a plain feed)."""
+    url = check_url(url, what="feed URL")
+    kind = sources.guess(url) if kind is None else kind.strip().lower()
+    if kind not in sources.names():
+        raise InputError(f"unknown feed kind '{kind}'",
+                         hint=f"one of: {', '.join(sources.names())}")
+    return Feed(url=url, name=name.strip(), kind=kind,
                 dispute=dispute, title=title, site_url=site_url, added=now_iso())
 
 
@@ -67,15 +70,29 @@ def remove_feed(store: Store, ref: str) -> Feed:
 
 
 def set_enabled(store: Store, ref: str, enabled: bool) -> Feed:
-    """Enable (which also clears its failure count and skip) or disable a feed."""
+    """Enable (which also clears its failure count and backoff) or disable a feed."""
     feed = get_feed(store, ref)
+    _set_enabled(feed, enabled)
+    store.put_feeds([feed])
+    return feed
+
+
+def enable_all(store: Store) -> list[Feed]:
+    """Enable every disabled, failing or backing-off feed; returns those changed."""
+    changed = [f for f in store.feeds() if not f.enabled or f.errors or f.retry_after
+               or f.skipped_reason]
+    for feed in changed:
+        _set_enabled(feed, True)
+    store.put_feeds(changed)
+    return changed
+
+
+def _set_enabled(feed: Feed, enabled: bool) -> None:
     feed.enabled = enabled
     if enabled:
         feed.errors, feed.skipped_reason, feed.retry_after = 0, None, None
     else:
         feed.skipped_reason = "disabled by the user"
-    store.put_feeds([feed])
-    return feed
 
 
 _SUFFIX = re.compile(r"(,?\s+(inc\.?|ltd\.?|llc|lp|gp|plc|corporation|corp\.?|company|co\.))+$",
@@ -111,7 +128,7 @@ def dispute_feeds(d: Dispute) -> list[Feed]:
     respondents = _names(d, models.RESPONDENT_ROLES, 2)
     if claimants and respondents:
         query = f"{_either(claimants)} {_either(respondents)}"
-        feeds.append(new_feed(NEWS_SEARCH.format(query=quote_plus(query)),
+        feeds.append(new_feed(NEWS_SEARCH.format(query=quote_plus(query)), kind="search",
                               name=f"News search: {d.title}", dispute=d.slug))
     for forum in d.forums:
         if forum.courtlistener_id:
@@ -133,21 +150,20 @@ def follow(store: Store, slug: str) -> tuple[list[Feed], list[Feed]]:
 
 def config_feeds(entries: Iterable[dict[str, str]]) -> list[Feed]:
     """Feeds listed in config.toml's [[feeds]]."""
-    out = []
-    for e in entries:
-        kind = "docket" if "/docket/" in e["url"] and "courtlistener" in e["url"] else "news"
-        out.append(new_feed(e["url"], name=e.get("name", ""), dispute=e.get("dispute"),
-                            kind=kind))
-    return out
+    return [new_feed(e["url"], name=e.get("name", ""), dispute=e.get("dispute"))
+            for e in entries]
 
 
 def feed_rows(store: Store) -> list[dict[str, Any]]:
     """Every feed with its state, the last check without change folded in."""
     checks = store.checks()
+    now = models.now()
     rows = []
     for f in store.feeds():
         row = f.to_dict()
         row["id"] = f.id
+        row["kind"] = sources.kind_of(f)
+        row["next_try"], row["next_try_why"] = health.next_try(f, now)
         checked = checks.get(f.id)
         if checked and (not f.last_polled or checked >= f.last_polled):
             row["last_polled"], row["last_status"] = checked, "not-modified"

@@ -232,6 +232,12 @@ class Event:
     note: str = ""
     recorded: str = ""
     origin: str = "manual"  # manual | seed | docket feed URL | CourtListener API URL
+    # A docket feed's entry: its anchor ("entry-812", "minute-entry-4410") identifies the
+    # event within its origin feed; the entry number and the filed document's link.
+    entry: str | None = None
+    number: int | None = None
+    document: str | None = None
+    muted: bool = False  # procedural noise (the [docket] mute list): kept, not shown
 
     @property
     def when(self) -> dates.PartialDate:
@@ -269,6 +275,10 @@ class Dispute:
         """Events in date order, partial dates as ranges (`2026-11-01` before `2026-11`);
         stable for equal dates: the order they were recorded."""
         return sorted(self.events, key=lambda e: dates.order_key(e.date))
+
+    def shown_timeline(self) -> list[tuple[int, Event]]:
+        """The timeline's events with their numbers, muted docket entries left out."""
+        return [(n, e) for n, e in enumerate(self.timeline(), 1) if not e.muted]
 
     def status_history(self) -> list[Event]:
         return [e for e in self.timeline() if e.status]
@@ -352,6 +362,9 @@ class Article:
     feeds: list[str] = field(default_factory=list)
     first_seen: str = ""
     updated: str = ""
+    # A news-search item's publisher (its <source url>): that publisher's own copy of
+    # the story takes over this article, which then moves to the copy's address.
+    publisher: str = ""
     # What people type and see: 10 hex digits of the URL's SHA-1, longer in the rare case
     # that another stored URL already holds those (the store keeps ids unique). The
     # article's identity is its canonical `url`, never this id.
@@ -409,8 +422,10 @@ class Feed:
     last_error: str | None = None
     errors: int = 0  # consecutive failures
     entries: int = 0  # entries in the last parsed body
+    dropped: int = 0  # items of the last parsed body without a usable link
+    warning: str | None = None  # the parser's complaint about the last body, if any
     skipped_reason: str | None = None
-    retry_after: str | None = None
+    retry_after: str | None = None  # not tried again before this time (backoff, Retry-After)
     added: str = ""
 
     @property

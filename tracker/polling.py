@@ -11,12 +11,13 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from tracker import core, models
+from tracker import core, health, models, sources
 from tracker import feeds as feeds_mod
 from tracker.config import Config
 from tracker.errors import InputError
-from tracker.models import Article, Event, Feed, now_iso
+from tracker.models import Article, Feed, now_iso
 from tracker.paths import Location
+from tracker.sources.base import Counts, Kind, Plan, Working
 from tracker.storage import ArticleQuery, Store, open_store, poll_lock
 from tracker.urls import normalise_url
 
@@ -38,28 +39,34 @@ class PollSummary:
     feeds_failed: int = 0
     feeds_not_modified: int = 0
     feeds_skipped: int = 0
+    feeds_backing_off: int = 0  # enabled feeds whose last try failed (polled now or not)
+    feeds_emptied: int = 0  # feeds that had items and now parse to none
     entries_seen: int = 0
-    entries_invalid: int = 0
+    entries_invalid: int = 0  # items whose link is no usable http(s) address
+    items_dropped: int = 0  # items without any link
+    parser_warnings: int = 0
     articles_new: int = 0
     articles_updated: int = 0
     articles_attached: int = 0
+    articles_merged: int = 0  # news-search stories joined to their publisher's copy
     events_new: int = 0
+    events_updated: int = 0
     failures: list[dict[str, str]] = field(default_factory=list)
+    failing: list[dict[str, Any]] = field(default_factory=list)  # started failing this poll
+    recovered: list[dict[str, Any]] = field(default_factory=list)  # ok again this poll
+    warnings: list[dict[str, str]] = field(default_factory=list)  # per feed: what was odd
     attached: dict[str, list[dict[str, str]]] = field(default_factory=dict)
+    events: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # new, unmuted
 
     def to_dict(self) -> dict[str, Any]:
         return vars(self).copy()  # plain fields, lists of plain dicts: no deep copy needed
 
+    def add(self, counts: Counts) -> None:
+        for name, value in vars(counts).items():
+            setattr(self, name, getattr(self, name) + value)
 
-def due(feed: Feed, max_failures: int, now: str) -> str | None:
-    """Why `feed` is not polled now, or None when it is due."""
-    if not feed.enabled:
-        return feed.skipped_reason or "disabled"
-    if max_failures and feed.errors >= max_failures:
-        return f"failed {feed.errors} times in a row; 'tracker feed enable' to retry"
-    if feed.retry_after and feed.retry_after > now:
-        return f"server asked to wait until {feed.retry_after}"
-    return None
+
+_DETAILS = ("attached", "events", "failures", "failing", "recovered", "warnings")
 
 
 def poll(db: Location, config: Config, *, only: Sequence[str] = (), lock_timeout: float = 10.0,
@@ -67,23 +74,24 @@ def poll(db: Location, config: Config, *, only: Sequence[str] = (), lock_timeout
          on_start: Callable[[int], None] | None = None,
          on_done: Callable[[Result], None] | None = None) -> PollSummary:
     """Poll the due feeds (or just `only`, due or not) and merge what they gave."""
-    from tracker.fetching import Request, Settings, fetch_all, warm_up
+    from tracker.fetching import Settings, fetch_all, warm_up
 
     warm_up()
     settings = config.section("poll")
-    max_failures = int(settings.get("max_failures", 3))
-    summary = PollSummary(started=now_iso())
+    clock = models.now()
+    summary = PollSummary(started=clock.isoformat())
     with poll_lock(db):
         with open_store(db) as snapshot:
             chosen = [feeds_mod.get_feed(snapshot, ref) for ref in only]
             if not only:
                 for feed in snapshot.feeds():
-                    if due(feed, max_failures, summary.started) is None:
+                    if health.due(feed, clock) is None:
                         chosen.append(feed)
                     else:
                         summary.feeds_skipped += 1
+                        summary.feeds_backing_off += health.failing(feed)
             early = _EarlyMatches(snapshot.disputes(), config)
-        requests = [Request(f.url, f.etag, f.last_modified, f.body_hash) for f in chosen]
+        requests = [sources.make(sources.kind_of(f)).request(f) for f in chosen]
         if on_start:
             on_start(len(requests))
 
@@ -215,204 +223,124 @@ def _canonical(link: str) -> str | None:
         return None
 
 
-class _Merger:
-    """Folds fetch results into the store: one batch of writes per table."""
+def _working(store: Store, config: Config, now: str,
+             early: _EarlyMatches | None = None) -> Working:
+    """The view a poll decides against: the store, the early matches if still valid."""
+    disputes = store.disputes()
+    fresh = early is not None and early.signature == _signature(disputes)
+    found = early.found if early is not None and fresh else {}
+    urls = early.urls if early is not None else {}
+    # Its matcher compiles on first use: a poll where every feed answered 304 needs none.
+    matching = early if early is not None and fresh else _EarlyMatches(disputes, config)
 
-    def __init__(self, store: Store, config: Config, summary: PollSummary,
-                 early: _EarlyMatches | None = None) -> None:
-        self.store = store
-        self.summary = summary
-        # The time of this merge, taken under the store's lock, stamps what it attaches
-        # and records: `tracker news` moves its read marker under the same lock, so an
-        # item can never arrive with a time the marker has already passed.
-        self.now = now_iso()
-        disputes = store.disputes()
-        fresh = early is not None and early.signature == _signature(disputes)
-        self.early = early.found if early is not None and fresh else {}
-        self.urls = early.urls if early is not None else {}
-        # Its matcher compiles on first use: a poll where every feed answered 304 needs none.
-        self._matching = early if early is not None and fresh else _EarlyMatches(disputes,
-                                                                                 config)
-        self.max_failures = int(config.section("poll").get("max_failures", 3))
-        self.articles: dict[str, Article] = {}
-        self.entries: dict[str, dict[str, Any]] = {}
-        self.disputes: dict[str, models.Dispute] = {}
-        self.matched_entries: list[str] = []  # kept unmatched items that now became articles
+    def match(entry: Entry) -> Sequence[Match]:
+        got = found.get((entry.title, entry.summary))
+        return matching.matcher.match(entry.title, entry.summary) if got is None else got
 
-    @property
-    def matcher(self) -> Matcher:
-        return self._matching.matcher
+    def canonical(link: str) -> str | None:
+        return urls[link] if link in urls else _canonical(link)
 
-    def article(self, url: str) -> Article | None:
-        if url not in self.articles:
-            found = self.store.article(url)
-            if found is None:
-                return None
-            self.articles[url] = found
-        return self.articles[url]
+    return Working(store, now, match=match, canonical=canonical)
 
-    def feed_state(self, feed: Feed, result: Result) -> Feed | None:
-        """The feed record updated with this result; None when the feed was removed."""
-        current = self.store.feed(feed.id)
-        if current is None:
-            return None
-        s = self.summary
-        current.last_polled = self.now
-        current.last_status = result.outcome
-        if result.outcome in ("ok", "not-modified", "unchanged"):
-            current.errors, current.last_error, current.retry_after = 0, None, None
-            current.skipped_reason = None
-            if result.outcome == "ok":
-                s.feeds_ok += 1
-            else:
-                s.feeds_not_modified += 1
-        else:
-            s.feeds_failed += 1
-            s.failures.append({"url": feed.url, "error": result.error or result.outcome})
-            current.last_error = result.error
-            current.retry_after = result.retry_after
-            if result.outcome == "gone":
-                current.enabled, current.skipped_reason = False, result.error
-            elif not result.retry_after:
-                current.errors += 1
-                if self.max_failures and current.errors >= self.max_failures:
-                    current.skipped_reason = (
-                        f"failed {current.errors} times in a row: {result.error}")
+
+def decide_feed(view: Working, feed: Feed, result: Result, kind: Kind, summary: PollSummary,
+                backoff: health.Backoff) -> Feed:
+    """`feed`'s record updated with this result, its items decided on by its kind."""
+    now = datetime.fromisoformat(view.now)
+    had = feed.entries
+    feed.last_polled, feed.last_status = view.now, result.outcome
+    change = health.record(feed, result.outcome, result.error, result.retry_after, now, backoff)
+    if result.outcome in health.OK_OUTCOMES:
         if result.outcome == "ok":
-            current.etag, current.last_modified = result.etag, result.last_modified
-            current.body_hash = result.body_hash
-            if result.parsed:
-                current.title = current.title or result.parsed.title
-                current.site_url = current.site_url or result.parsed.site_url
-                current.entries = len(result.parsed.entries)
-        return current
-
-    def canonical(self, link: str) -> str | None:
-        return self.urls[link] if link in self.urls else _canonical(link)
-
-    def news_entry(self, feed: Feed, entry: Entry, language: str) -> None:
-        url = self.canonical(entry.link)
-        if url is None:
-            self.summary.entries_invalid += 1
-            return
-        self.summary.entries_seen += 1
-        matches = self.early.get((entry.title, entry.summary))
-        if matches is None:
-            matches = self.matcher.match(entry.title, entry.summary)
-        key = url  # articles and kept items are keyed on their canonical URL
-        article = self.article(key)
-        if article is None and not matches:
-            self.keep_unmatched(key, url, feed, entry, language)
-            return
-        if article is None:
-            article = Article(url=url, first_seen=self.now, updated=self.now,
-                              id=self.store.new_article_id(url))
-            self.articles[key] = article
-            self.summary.articles_new += 1
-            self.fill(article, entry, language)
-            self.matched_entries.append(key)
-        elif self.fill(article, entry, language):
-            self.summary.articles_updated += 1
-        if feed.url not in article.feeds:
-            article.feeds.append(feed.url)
-        self.link_matches(article, matches)
-
-    def link_matches(self, article: Article, matches: Sequence[Match]) -> None:
-        for m in matches:
-            if core.attach(article, m.slug, "match", m.terms, self.now):
-                self.attached(m.slug, article)
-
-    def fill(self, article: Article, entry: Entry, language: str) -> bool:
-        """Copy the entry's text onto the article; True if anything changed."""
-        fresh = {
-            "title": entry.title,
-            "summary": entry.summary,
-            "published": entry.published or article.published,
-            "outlet": entry.source or article.outlet or core.outlet_from_url(article.url),
-            "language": language or article.language,
-        }
-        changed = {k: v for k, v in fresh.items() if v and getattr(article, k) != v}
-        for k, v in changed.items():
-            setattr(article, k, v)
-        if changed and article.first_seen != self.now:
-            article.updated = self.now
-        return bool(changed)
-
-    def attached(self, slug: str, article: Article) -> None:
-        self.summary.articles_attached += 1
-        self.summary.attached.setdefault(slug, []).append(
-            {"id": article.id, "title": article.title[:NEWS_TITLE_MAX],
-             "outlet": article.outlet, "url": article.url})
-
-    def keep_unmatched(self, key: str, url: str, feed: Feed, entry: Entry, lang: str) -> None:
-        kept = self.entries.get(key) or self.store.entry(key) or {"feeds": []}
-        if feed.url not in kept["feeds"]:
-            kept["feeds"] = [*kept["feeds"], feed.url]
-        kept.update(url=url, title=entry.title, summary=entry.summary, language=lang,
-                    published=entry.published, outlet=entry.source, seen=self.now)
-        self.entries[key] = kept
-
-    def docket_entry(self, feed: Feed, entry: Entry) -> None:
-        """A docket feed item becomes a timeline event of the feed's dispute."""
-        self.summary.entries_seen += 1
-        if not feed.dispute:
-            return
-        d = self.disputes.get(feed.dispute) or self.store.dispute(feed.dispute)
-        if d is None:
-            return
-        self.disputes[d.slug] = d
-        source = self.canonical(entry.link)
-        if source is None:
-            self.summary.entries_invalid += 1
-            return
-        if any(e.source == source for e in d.events):
-            return
-        text = entry.title + (f": {entry.summary[:300]}" if entry.summary else "")
-        d.events.append(Event(date=(entry.published or self.now)[:10], text=text,
-                              source=source, recorded=self.now, origin=feed.url))
-        d.updated = self.now
-        self.summary.events_new += 1
-
-    def finish(self, keep_days: int) -> None:
-        self.store.put_articles(self.articles.values())
-        for d in self.disputes.values():
-            self.store.put_dispute(d)
-        self.store.put_entries(self.entries)
-        cutoff = (datetime.fromisoformat(self.now) - timedelta(days=keep_days)).isoformat()
-        expired = self.store.entries_seen_before(cutoff)
-        self.store.delete_entries([*self.matched_entries, *expired])
+            summary.feeds_ok += 1
+        else:
+            summary.feeds_not_modified += 1
+    else:
+        summary.feeds_failed += 1
+        summary.failures.append({"url": feed.url, "error": result.error or result.outcome})
+    if change == "failing":
+        summary.failing.append({"url": feed.url, "error": feed.last_error,
+                                "next_try": feed.retry_after})
+    elif change == "recovered":
+        summary.recovered.append({"url": feed.url})
+    parsed = result.parsed
+    if result.outcome == "ok" and parsed is not None:
+        feed.etag, feed.last_modified = result.etag, result.last_modified
+        feed.body_hash = result.body_hash
+        feed.title = feed.title or parsed.title
+        feed.site_url = feed.site_url or parsed.site_url
+        feed.entries, feed.dropped, feed.warning = len(parsed.entries), parsed.dropped, None
+        notes = [parsed.warning] if parsed.warning else []
+        summary.parser_warnings += bool(parsed.warning)
+        if parsed.dropped:
+            summary.items_dropped += parsed.dropped
+            notes.append(f"{parsed.dropped} item(s) without a link")
+        if had and not parsed.entries and not parsed.dropped:
+            summary.feeds_emptied += 1
+            notes.append(f"no items (the last body had {had})")
+        if notes:
+            feed.warning = "; ".join(notes)[:300]
+            summary.warnings.append({"url": feed.url, "warning": feed.warning})
+        kind.decide(view, feed, parsed.entries, parsed.language)
+    return feed
 
 
 def merge(store: Store, chosen: Sequence[Feed], results: Sequence[Result],
           summary: PollSummary, config: Config, early: _EarlyMatches | None = None) -> None:
-    merger = _Merger(store, config, summary, early)
-    feeds_out = []
+    """Decide what every result changes, then apply it (one batch per table).
+
+    What it adds is stamped with the time of this merge, taken under the store's lock:
+    `tracker news` moves its read marker under the same lock, so an item can never
+    arrive with a time the marker has already passed.
+    """
+    view = _working(store, config, now_iso(), early)
+    backoff = health.Backoff.from_config(config.section("poll"))
+    kinds: dict[str, Kind] = {}
     for feed, result in zip(chosen, results, strict=True):
         summary.feeds_polled += 1
-        state = merger.feed_state(feed, result)
-        if state is None:
-            continue
-        if result.parsed and result.outcome == "ok":
-            for entry in result.parsed.entries:
-                if state.kind == "docket":
-                    merger.docket_entry(state, entry)
-                else:
-                    merger.news_entry(state, entry, result.parsed.language)
+        current = store.feed(feed.id)
+        if current is None:
+            continue  # removed while the poll was fetching
+        name = sources.kind_of(current)
+        kind = kinds.get(name) or kinds.setdefault(name, sources.make(name, config))
+        state = decide_feed(view, current, result, kind, summary, backoff)
+        summary.feeds_backing_off += health.failing(state)
         if result.final_url and result.final_url != state.url:
-            store.delete_feeds([state.id])
+            view.plan.moved_feeds.append(state.id)
             state.url = result.final_url  # every hop was permanent: follow the move
             if store.feed(state.id) is not None:
                 continue
-        feeds_out.append(state)
-    merger.finish(int(config.section("poll").get("keep_unmatched_days", 30)))
-    quiet = all(r.outcome in ("not-modified", "unchanged") for r in results)
-    if store.dirty or not quiet:
-        store.put_feeds(feeds_out)
-        store.set_meta("last_poll", {k: v for k, v in summary.to_dict().items()
-                                     if k not in ("attached", "failures")})
+        view.plan.feeds.append(state)
+    summary.add(view.plan.counts)
+    summary.attached, summary.events = view.plan.attached, view.plan.events
+    quiet = all(r.outcome in ("not-modified", "unchanged") for r in results) and not (
+        summary.recovered)
+    apply(store, view.plan, view.now,
+          int(config.section("poll").get("keep_unmatched_days", 30)),
+          summary if not quiet else None)
+
+
+def apply(store: Store, plan: Plan, now: str, keep_days: int,
+          summary: PollSummary | None) -> None:
+    """Write what the poll decided. With no summary (every feed answered 304 or sent the
+    same body) and nothing else to write, the checks are noted beside the store instead."""
+    store.delete_feeds(plan.moved_feeds)
+    store.delete_articles(plan.removed_articles)
+    store.put_articles(plan.articles.values())
+    for d in plan.disputes.values():
+        store.put_dispute(d)
+    store.put_entries(plan.kept)
+    cutoff = (datetime.fromisoformat(now) - timedelta(days=keep_days)).isoformat()
+    expired = store.entries_seen_before(cutoff)
+    store.delete_entries([*plan.done_kept, *expired])
+    if store.dirty or summary is not None:
+        store.put_feeds(plan.feeds)
+        if summary is not None:
+            store.set_meta("last_poll", {k: v for k, v in summary.to_dict().items()
+                                         if k not in _DETAILS})
     else:
         # Nothing changed: a 304 costs no store write. The check is noted beside the store.
-        store.record_checks({f.id: summary.started for f in feeds_out})
+        store.record_checks({f.id: now for f in plan.feeds})
 
 
 # -- rematch and news ------------------------------------------------------------------------
@@ -431,14 +359,14 @@ def rematch(store: Store, config: Config, *, days: int | None = None) -> Rematch
     """Run the match rules again over kept unmatched items and recent articles."""
     keep = int(config.section("poll").get("keep_unmatched_days", 30))
     cutoff = (models.now() - timedelta(days=days if days is not None else keep)).isoformat()
-    poll_summary = PollSummary(started=now_iso())
-    merger = _Merger(store, config, poll_summary)
+    now = now_iso()
+    view = _working(store, config, now)
     out = RematchSummary()
     for key, kept in store.entries().items():
         if str(kept.get("seen", "")) < cutoff:
             continue
         out.entries_checked += 1
-        matches = merger.matcher.match(str(kept.get("title", "")), str(kept.get("summary", "")))
+        matches = view.match(_kept_entry(kept))
         if not matches:
             continue
         article = Article(url=kept["url"], id=store.new_article_id(kept["url"]),
@@ -446,25 +374,32 @@ def rematch(store: Store, config: Config, *, days: int | None = None) -> Rematch
                           summary=kept.get("summary", ""), published=kept.get("published"),
                           outlet=kept.get("outlet") or core.outlet_from_url(kept["url"]),
                           language=kept.get("language", ""), feeds=list(kept.get("feeds", [])),
-                          first_seen=kept.get("seen", poll_summary.started),
-                          updated=poll_summary.started)
-        merger.articles[article.url] = article
-        merger.matched_entries.append(key)
+                          first_seen=kept.get("seen", now), updated=now,
+                          publisher=str(kept.get("publisher") or ""))
+        view.add_article(article)
+        view.plan.done_kept.append(key)
         out.articles_new += 1
-        merger.link_matches(article, matches)
+        view.link_matches(article, matches)
     for article in store.articles():
-        if article.first_seen < cutoff or article.url in merger.articles:
+        if article.first_seen < cutoff or article.url in view.plan.articles:
             continue
         out.articles_checked += 1
-        matches = merger.matcher.match(article.title, article.summary)
+        matches = view.match(_kept_entry({"title": article.title, "summary": article.summary}))
         if any(article.link_for(m.slug) is None for m in matches):
-            merger.articles[article.url] = article
-            merger.link_matches(article, matches)
-    store.put_articles(merger.articles.values())
-    store.delete_entries(merger.matched_entries)
-    out.articles_attached = poll_summary.articles_attached
-    out.attached = poll_summary.attached
+            view.add_article(article)
+            view.link_matches(article, matches)
+    store.put_articles(view.plan.articles.values())
+    store.delete_entries(view.plan.done_kept)
+    out.articles_attached = view.plan.counts.articles_attached
+    out.attached = view.plan.attached
     return out
+
+
+def _kept_entry(kept: dict[str, Any]) -> Entry:
+    from tracker.fetching import Entry
+
+    return Entry(link=str(kept.get("url", "")), title=str(kept.get("title", "")),
+                 summary=str(kept.get("summary", "")))
 
 
 def news(store: Store, *, since: str | None = None, days: int = 7) -> tuple[str, dict[str, list]]:

@@ -370,15 +370,18 @@ def event_add(
 
 @event_app.command("list")
 @output.listing
-def event_list(slug: Slug, json_: JsonOpt = False, nl: NlOpt = False, csv_: CsvOpt = False) -> None:
+def event_list(slug: Slug, json_: JsonOpt = False, nl: NlOpt = False, csv_: CsvOpt = False,
+               all_: Annotated[bool, typer.Option(
+                   "--all", help="Also muted docket entries ([docket] mute).")] = False,
+               ) -> None:
     """A dispute's timeline in date order.
 
     e.g. `tracker dispute event list nyt-v-openai --columns n,date,source`
     """
     with env().read() as store:
         d = core.get_dispute(store, slug)
-    output.emit(render.event_rows(d), render.EVENT_COLUMNS, output.pick(json_, nl, csv_),
-                empty="no events")
+    output.emit(render.event_rows(d, muted=all_), render.EVENT_COLUMNS,
+                output.pick(json_, nl, csv_), empty="no events")
 
 
 @event_app.command("remove")

@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 import typer
 
-from tracker import feeds
+from tracker import feeds, sources
 from tracker.cli import app, env, output
 from tracker.cli.output import Column, CsvOpt, JsonOpt, NlOpt
 from tracker.cli.usage import Choice
@@ -27,6 +27,8 @@ FEED_COLUMNS = [  # which feed, and whether it works, survive any width
     Column("Status", "state", max_width=40, min_width=16, priority=0),
     Column("Errors", "errors", no_wrap=True, priority=1),
     Column("Entries", "entries", no_wrap=True, priority=3),
+    Column("Dropped", "dropped", no_wrap=True, priority=4),
+    Column("Next try", "next", max_width=40, priority=1),
 ]
 
 
@@ -38,14 +40,20 @@ def _row(row: dict[str, Any]) -> dict[str, Any]:
         state = f"skipped: {row['skipped_reason'] or 'disabled'}"
     elif row["last_error"]:
         state = f"{state}: {row['last_error']}"
+    if row["warning"]:
+        state = f"{state} ({row['warning']})"
     row["state"] = state
+    nxt = row["next_try"]
+    when = nxt[:16].replace("T", " ") if nxt[:1].isdigit() else nxt
+    row["next"] = when if row["next_try_why"] in ("ok", "never polled") else (
+        f"{when}: {row['next_try_why']}")
     return row
 
 
 @feed_app.command("list")
 @output.listing
 def list_(json_: JsonOpt = False, nl: NlOpt = False, csv_: CsvOpt = False) -> None:
-    """Feeds with their last poll, status, consecutive errors and entry count.
+    """Feeds with their last poll, status, errors, entries, items dropped, next try.
 
     e.g. `tracker feed list`, `tracker feed list --json | jq '.[] | select(.errors > 0)'`
     """
@@ -60,9 +68,10 @@ def add(
     url: Annotated[str, typer.Argument(help="A feed, or a page that links to its feed.")],
     name: Annotated[str, typer.Option(help="Your name for it.")] = "",
     dispute: Annotated[str | None, typer.Option(help="The dispute this feed is for.")] = None,
-    kind: Annotated[str, typer.Option(help="news, or docket (items become events).",
-                                      click_type=Choice(feeds.FEED_KINDS, "feed kind", "KIND"))]
-    = "news",
+    kind: Annotated[str | None, typer.Option(help=(
+        "news (plain feed), search (news search) or docket (entries become events); "
+        "default: from the address."),
+        click_type=Choice(sources.names(), "feed kind", "KIND"))] = None,
     check: Annotated[bool, typer.Option(help="Fetch it first (finds a page's feed).")] = True,
 ) -> None:
     """Subscribe to a feed, e.g. `tracker feed add https://www.theverge.com/`."""
@@ -90,14 +99,24 @@ def remove(ref: Ref) -> None:
 
 
 @feed_app.command("enable")
-def enable(ref: Ref) -> None:
-    """Poll a feed again (also clears its failure count).
+def enable(
+    ref: Annotated[str | None, typer.Argument(help="Feed URL or id (from `feed list`).")]
+    = None,
+    all_: Annotated[bool, typer.Option("--all", help="Every disabled or failing feed.")]
+    = False,
+) -> None:
+    """Poll a feed again now (clears its failure count and backoff), or `--all` of them.
 
-    e.g. `tracker feed enable 24401032aa`
+    e.g. `tracker feed enable 24401032aa`, `tracker feed enable --all`
     """
+    if (ref is None) == (not all_):
+        raise InputError("give a feed, or --all", hint="e.g. 'tracker feed enable --all'")
     with env().write() as store:
-        feed = feeds.set_enabled(store, ref, True)
-    output.say(output.safe(f"enabled {feed.url}"))
+        changed = feeds.enable_all(store) if all_ else [feeds.set_enabled(store, ref or "", True)]
+    for feed in changed:
+        output.say(output.safe(f"enabled {feed.url}"))
+    if all_ and not changed:
+        output.say("every feed was already enabled and ok")
 
 
 @feed_app.command("disable")

@@ -10,7 +10,6 @@ import typer
 from tracker.cli import app, env, output, render
 from tracker.cli.output import JsonOpt
 from tracker.errors import ExitCode
-from tracker.models import now_iso
 
 if TYPE_CHECKING:
     from tracker.digest import Digest
@@ -51,8 +50,16 @@ def _report(summary: "PollSummary", quiet: bool) -> None:
         found = _poll_digest(env().db, summary.started)
         if not found.empty():
             _show_digest(found)
-    for failure in summary.failures if not quiet else []:
-        output.warn(f"{failure['url']}: {failure['error']}")
+    # One line when a feed starts failing and one when it recovers: what cron must mail.
+    for f in summary.failing:
+        output.say(f"feed failing: {f['url']} ({f['error']}); next try {f['next_try']}")
+    for f in summary.recovered:
+        output.say(f"feed recovered: {f['url']}")
+    if not quiet:
+        for failure in summary.failures:
+            output.warn(f"{failure['url']}: {failure['error']}")
+        for note in summary.warnings:
+            output.warn(f"{note['url']}: {note['warning']}")
 
 
 @app.command()
@@ -60,11 +67,12 @@ def poll(
     feed: Annotated[list[str] | None, typer.Option(
         help="Poll only this feed (URL or id), even if skipped after failures.")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help=(
-        "For cron: print nothing unless coverage was attached, then only that."))] = False,
+        "For cron: print only new coverage, new docket entries, and one line when a feed "
+        "starts failing or recovers."))] = False,
     json_: JsonOpt = False,
 ) -> None:
-    """Fetch feeds and attach new coverage to disputes. Exit 3 if some feeds failed,
-    75 if a poll is already running. Cron: `*/15 * * * * tracker poll --quiet`;
+    """Fetch feeds and attach new coverage to disputes. Exit 3 if some feeds are failing
+    or backing off, 75 if a poll is already running. Cron: `*/15 * * * * tracker poll -q`;
     `tracker -v poll` says what each feed answered and why each item matched."""
     from tracker.polling import poll as run_poll
 
@@ -81,7 +89,7 @@ def poll(
         output.write_json(summary.to_dict())
     else:
         _report(summary, quiet)
-    if summary.feeds_failed:
+    if summary.feeds_failed or summary.feeds_backing_off:
         raise typer.Exit(int(ExitCode.PARTIAL))
 
 
@@ -93,18 +101,16 @@ def _watch(only: list[str], show: bool) -> "Watch | None":
     verbose = logging.getLogger("tracker").isEnabledFor(logging.INFO)
     if not verbose and not (show and output.console(stderr=True).is_terminal):
         return None
-    from tracker import feeds, pollwatch
-    from tracker.polling import due
+    from tracker import feeds, health, models, pollwatch
 
-    max_failures = int(env().config.section("poll").get("max_failures", 3))
-    now = now_iso()
+    now = models.now()
     with env().read() as store:
         if only:
             chosen = [feeds.get_feed(store, ref) for ref in only]
         else:
             every = store.feeds()
-            chosen = [f for f in every if due(f, max_failures, now) is None]
-            pollwatch.skipped(every, lambda f: due(f, max_failures, now))
+            chosen = [f for f in every if health.due(f, now) is None]
+            pollwatch.skipped(every, lambda f: health.due(f, now))
     watch = pollwatch.Watch(chosen)
     watch.show = show and not verbose  # log lines and a live line would fight for stderr
     return watch

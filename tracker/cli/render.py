@@ -112,9 +112,10 @@ def article_row(a: Article) -> dict[str, Any]:
     return row
 
 
-def event_rows(d: Dispute) -> list[dict[str, Any]]:
+def event_rows(d: Dispute, *, muted: bool = False) -> list[dict[str, Any]]:
+    """Timeline rows numbered as `event remove` counts; muted entries only if asked."""
     rows = []
-    for n, e in enumerate(d.timeline(), 1):
+    for n, e in enumerate(d.timeline(), 1) if muted else d.shown_timeline():
         row = vars(e).copy()
         row["n"] = n
         row["text"] = e.text + (" (unconfirmed)" if e.unconfirmed else "")
@@ -216,7 +217,7 @@ def case_page(d: Dispute, coverage: list[Article], total_articles: int) -> Group
 
     parts.append(_heading("Timeline (# for `event edit`, `event remove`)"))
     timeline = _kv_table()
-    for n, e in enumerate(d.timeline(), 1):
+    for n, e in d.shown_timeline():
         timeline.add_row(Text.assemble((f"#{n} ", "dim"), safe(e.date)), _event_line(e))
     parts.append(timeline)
 

@@ -1,0 +1,302 @@
+"""What every source kind shares: the view a kind decides against, and the plan it fills.
+
+A poll decides, then applies. Deciding is pure: a kind reads the store's state through a
+`Working` view (the store as it is, plus what this poll already decided) and records the
+changes it wants in the view's `Plan`; nothing is written. `tracker.polling.apply` then
+writes the plan in one batch per table. So a kind's rules are tested with a dict-backed
+`Lookup` and a few Entry values, without HTTP or a store file.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol
+
+from tracker import core
+from tracker.models import Article, Dispute, Event, Feed
+from tracker.urls import host_of
+
+if TYPE_CHECKING:
+    from tracker.config import Config
+    from tracker.fetching import Entry, Request
+    from tracker.matching import Match
+
+NEWS_TITLE_MAX = 300
+
+
+class Lookup(Protocol):
+    """The reads a decision needs; the Store provides them, tests a few dicts.
+    Articles and kept items are keyed on their canonical URL."""
+
+    def article(self, url: str) -> Article | None: ...
+    def articles(self) -> list[Article]: ...
+    def new_article_id(self, url: str) -> str: ...
+    def entry(self, key: str) -> dict[str, Any] | None: ...
+    def dispute(self, slug: str) -> Dispute | None: ...
+
+
+@dataclass
+class Counts:
+    entries_seen: int = 0
+    entries_invalid: int = 0  # items whose link is no usable http(s) address
+    articles_new: int = 0
+    articles_updated: int = 0
+    articles_attached: int = 0
+    articles_merged: int = 0  # a news-search story joined to its publisher's copy
+    events_new: int = 0
+    events_updated: int = 0
+
+
+@dataclass
+class Plan:
+    """The changes a poll decided on; `tracker.polling.apply` writes them."""
+
+    articles: dict[str, Article] = field(default_factory=dict)  # by URL: new or changed
+    removed_articles: set[str] = field(default_factory=set)  # URLs: moved to another
+    kept: dict[str, dict[str, Any]] = field(default_factory=dict)  # unmatched, for rematch
+    done_kept: list[str] = field(default_factory=list)  # kept items that became articles
+    disputes: dict[str, Dispute] = field(default_factory=dict)  # with new or changed events
+    feeds: list[Feed] = field(default_factory=list)
+    moved_feeds: list[str] = field(default_factory=list)  # ids of feeds that moved address
+    counts: Counts = field(default_factory=Counts)
+    attached: dict[str, list[dict[str, str]]] = field(default_factory=dict)
+    events: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # new, by dispute
+
+
+def story_key(title: str) -> str:
+    """A headline reduced to what two copies of it share: case, quotes, punctuation."""
+    text = unicodedata.normalize("NFKC", title).casefold()
+    return " ".join(re.sub(r"[^\w\s]", " ", text).split())
+
+
+def same_site(a: str, b: str) -> bool:
+    """Hosts of one publisher: equal once a leading www. goes, or one inside the other."""
+    a, b = a.removeprefix("www."), b.removeprefix("www.")
+    return bool(a and b) and (a == b or a.endswith("." + b) or b.endswith("." + a))
+
+
+def _when(value: str | None) -> datetime | None:
+    if not value:
+        return None
+    try:
+        when = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return when if when.tzinfo else None
+
+
+STORY_DAYS = 3  # a search item and the publisher's copy are published this close
+
+
+class Working:
+    """The store as this poll has changed it so far: reads go to the plan first."""
+
+    def __init__(self, lookup: Lookup, now: str, *,
+                 match: Callable[[Entry], Sequence[Match]],
+                 canonical: Callable[[str], str | None]) -> None:
+        self.lookup = lookup
+        self.now = now
+        self.plan = Plan()
+        self.match = match
+        self.canonical = canonical
+        self._stories: dict[str, list[str]] | None = None  # story_key -> article URLs
+
+    # -- reads ------------------------------------------------------------------------------
+
+    def article(self, url: str) -> Article | None:
+        if url in self.plan.removed_articles:
+            return None
+        if url not in self.plan.articles:
+            found = self.lookup.article(url)
+            if found is None:
+                return None
+            self.plan.articles[url] = found
+        return self.plan.articles[url]
+
+    def new_article(self, url: str) -> Article:
+        return Article(url=url, first_seen=self.now, updated=self.now,
+                       id=self.lookup.new_article_id(url))
+
+    def kept(self, key: str) -> dict[str, Any] | None:
+        return self.plan.kept.get(key) or self.lookup.entry(key)
+
+    def dispute(self, slug: str) -> Dispute | None:
+        if slug not in self.plan.disputes:
+            found = self.lookup.dispute(slug)
+            if found is None:
+                return None
+            self.plan.disputes[slug] = found
+        return self.plan.disputes[slug]
+
+    def story(self, title: str, published: str | None,
+              accept: Callable[[Article], bool]) -> Article | None:
+        """An article with this headline, published within STORY_DAYS, that `accept`s."""
+        if self._stories is None:
+            self._stories = {}
+            for a in self.lookup.articles():
+                self._index(a)
+        when = _when(published)
+        for url in self._stories.get(story_key(title), ()):
+            found = self.article(url)
+            if found is None or not accept(found):
+                continue
+            other = _when(found.published)
+            if when and other and abs(when - other) > timedelta(days=STORY_DAYS):
+                continue
+            return found
+        return None
+
+    def _index(self, article: Article) -> None:
+        if self._stories is not None and article.title:
+            urls = self._stories.setdefault(story_key(article.title), [])
+            if article.url not in urls:
+                urls.append(article.url)
+
+    # -- changes ----------------------------------------------------------------------------
+
+    def add_article(self, article: Article) -> None:
+        self.plan.removed_articles.discard(article.url)
+        self.plan.articles[article.url] = article
+        self._index(article)
+
+    def remove_article(self, article: Article) -> None:
+        self.plan.articles.pop(article.url, None)
+        self.plan.removed_articles.add(article.url)
+
+    def link_matches(self, article: Article, matches: Iterable[Match]) -> None:
+        for m in matches:
+            if core.attach(article, m.slug, "match", m.terms, self.now):
+                self.plan.counts.articles_attached += 1
+                self.plan.attached.setdefault(m.slug, []).append(
+                    {"id": article.id, "title": article.title[:NEWS_TITLE_MAX],
+                     "outlet": article.outlet, "url": article.url})
+
+    def keep(self, key: str, url: str, feed: Feed, entry: Entry, language: str,
+             **extra: Any) -> None:
+        """Keep an unmatched item for a while, so `tracker rematch` can attach it later."""
+        kept = self.kept(key) or {"feeds": []}
+        if feed.url not in kept["feeds"]:
+            kept["feeds"] = [*kept["feeds"], feed.url]
+        kept.update({"url": url, "title": entry.title, "summary": entry.summary,
+                     "language": language, "published": entry.published,
+                     "outlet": entry.source, "seen": self.now}, **extra)
+        self.plan.kept[key] = kept
+
+    def record_event(self, slug: str, event: Event, new: bool) -> None:
+        d = self.plan.disputes[slug]
+        d.updated = self.now
+        if new:
+            d.events.append(event)
+            self.plan.counts.events_new += 1
+            if not event.muted:
+                self.plan.events.setdefault(slug, []).append(
+                    {"date": event.date, "number": event.number, "text": event.text[:300],
+                     "source": event.source, "document": event.document})
+        else:
+            self.plan.counts.events_updated += 1
+
+
+def fill(article: Article, entry: Entry, language: str, now: str, *, title: str = "",
+         outlet: str = "") -> bool:
+    """Copy an entry's text onto an article; True if anything changed."""
+    fresh = {
+        "title": title or entry.title,
+        "summary": entry.summary,
+        "published": entry.published or article.published,
+        "outlet": outlet or entry.source or article.outlet or core.outlet_from_url(article.url),
+        "language": language or article.language,
+    }
+    changed = {k: v for k, v in fresh.items() if v and getattr(article, k) != v}
+    for k, v in changed.items():
+        setattr(article, k, v)
+    if changed and article.first_seen != now:
+        article.updated = now
+    return bool(changed)
+
+
+class Kind:
+    """One kind of source: how it is requested, and what its items become.
+
+    Subclasses set `name` and `help`, may claim addresses (`claims`), and implement
+    `decide`. Register one with `tracker.sources.register`.
+    """
+
+    name: ClassVar[str]
+    help: ClassVar[str]
+
+    @classmethod
+    def from_config(cls, config: Config | None) -> Kind:
+        """The kind with its settings (a table of config.toml named after it)."""
+        return cls()
+
+    def claims(self, url: str) -> bool:
+        """Whether `url` is this kind's address (used when `feed add` is given no --kind)."""
+        return False
+
+    def request(self, feed: Feed) -> Request:
+        """The HTTP request for `feed`: a conditional GET by default."""
+        from tracker.fetching import Request
+
+        return Request(feed.url, feed.etag, feed.last_modified, feed.body_hash)
+
+    def decide(self, view: Working, feed: Feed, entries: Sequence[Entry],
+               language: str) -> None:
+        raise NotImplementedError
+
+
+class ArticleKind(Kind):
+    """Items become articles, attached to the disputes they match (or kept a while)."""
+
+    def decide(self, view: Working, feed: Feed, entries: Sequence[Entry],
+               language: str) -> None:
+        for entry in entries:
+            url = view.canonical(entry.link)
+            if url is None:
+                view.plan.counts.entries_invalid += 1
+                continue
+            view.plan.counts.entries_seen += 1
+            self.one(view, feed, entry, url, language)
+
+    def one(self, view: Working, feed: Feed, entry: Entry, url: str, language: str) -> None:
+        matches = view.match(entry)
+        key = url  # articles and kept items are keyed on their canonical URL
+        article = view.article(key) or self.same_story(view, entry, url)
+        if article is None and not matches:
+            view.keep(key, url, feed, entry, language, **self.kept_extra(entry))
+            return
+        if article is None:
+            article = view.new_article(url)
+            self.prepare(article, entry)
+            fill(article, entry, language, view.now, **self.texts(entry))
+            view.add_article(article)
+            view.plan.counts.articles_new += 1
+            view.plan.done_kept.append(key)
+        elif fill(article, entry, language, view.now, **self.texts(entry)):
+            view.plan.counts.articles_updated += 1
+        if feed.url not in article.feeds:
+            article.feeds.append(feed.url)
+        view.link_matches(article, matches)
+
+    # Hooks for kinds whose items need more than a plain feed's.
+
+    def same_story(self, view: Working, entry: Entry, url: str) -> Article | None:
+        """The stored copy of this story under another address, if the kind knows one."""
+        return None
+
+    def prepare(self, article: Article, entry: Entry) -> None:
+        """Set kind-specific fields on a new article."""
+
+    def texts(self, entry: Entry) -> dict[str, str]:
+        """The title and outlet to store, when the kind reads them differently."""
+        return {}
+
+    def kept_extra(self, entry: Entry) -> dict[str, Any]:
+        return {}
+
+
+def publisher_host(article: Article) -> str:
+    return host_of(article.publisher) if article.publisher else ""
