@@ -317,11 +317,11 @@ def merge(store: Store, chosen: Sequence[Feed], results: Sequence[Result],
         summary.recovered)
     apply(store, view.plan, view.now,
           int(config.section("poll").get("keep_unmatched_days", 30)),
-          summary if not quiet else None)
+          summary if not quiet else None, checked=summary.started)
 
 
 def apply(store: Store, plan: Plan, now: str, keep_days: int,
-          summary: PollSummary | None) -> None:
+          summary: PollSummary | None, *, checked: str | None = None) -> None:
     """Write what the poll decided. With no summary (every feed answered 304 or sent the
     same body) and nothing else to write, the checks are noted beside the store instead."""
     store.delete_feeds(plan.moved_feeds)
@@ -340,7 +340,7 @@ def apply(store: Store, plan: Plan, now: str, keep_days: int,
                                          if k not in _DETAILS})
     else:
         # Nothing changed: a 304 costs no store write. The check is noted beside the store.
-        store.record_checks({f.id: now for f in plan.feeds})
+        store.record_checks({f.id: checked or now for f in plan.feeds})
 
 
 # -- rematch and news ------------------------------------------------------------------------
