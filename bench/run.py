@@ -34,8 +34,10 @@ READER_VENV = BENCH / ".venv-reader"
 READER_POLL = BENCH / "reader_poll.py"
 READER_PACKAGES = ["reader", "sgmllib3k"]  # reader's vendored feedparser imports `sgmllib`
 GNU_TIME = Path("/usr/bin/time")
+# A new section: a letter and name here, its runner in main(), its rows in build_rows (or,
+# like matching and growth, its own script whose table is printed under the main one).
 SECTIONS = {"a": "tracker", "b": "reader", "c": "floor", "d": "big", "e": "startup",
-            "f": "matching", "g": "stores"}
+            "f": "matching", "g": "stores", "h": "coverage", "i": "growth"}
 POLL_KEYS = (
     "feeds_ok",
     "feeds_failed",
@@ -537,6 +539,18 @@ def plain_row(b: Bench, label: str, name: str) -> Row | None:
     return Row(label, m.median, "", "", "ERROR" if m.median is None else "")
 
 
+def politeness_row(b: Bench) -> Row | None:
+    """The most requests one host had in flight at once during the tracker's polls."""
+    samples = [s for name in ("tracker_cold", "tracker_304") if name in b.measures
+               for s in b.measures[name].samples]
+    if not samples:
+        return None
+    most = max(s["server"].get("max_per_host", 0) for s in samples)
+    total = max(s["server"].get("max_inflight", 0) for s in samples)
+    return Row("tracker: most requests in flight", None, f"{most} per host, {total} in all",
+               "<= 2 per host", "PASS" if most <= 2 else "FAIL")
+
+
 def big_rows(b: Bench) -> list[Row]:
     """Rows for the big store's writes and memory."""
     poll = b.measures.get("big_poll")
@@ -570,9 +584,10 @@ def build_rows(b: Bench) -> list[Row]:
         plain_row(b, f"reader cold poll ({small})", "reader_cold"),
         plain_row(b, "reader 304 poll", "reader_304"),
         plain_row(b, f"floor: feedparser / {os.cpu_count()} cpus", "floor"),
-        ratio_row(b, f"tracker cold poll ({small})", "tracker_cold", "reader_cold", "reader", 0.5),
+        ratio_row(b, f"tracker cold poll ({small})", "tracker_cold", "reader_cold", "reader", 0.3),
         ratio_row(b, "tracker cold poll vs floor", "tracker_cold", "floor", "floor", 1.5),
         ratio_row(b, "tracker 304 poll", "tracker_304", "reader_304", "reader", 0.5),
+        politeness_row(b),
         plain_row(b, f"big poll ({big}, all match)", "big_poll"),
         *big_rows(b),
         plain_row(b, "big store: python json.load", "big_json_load"),
@@ -594,6 +609,7 @@ def build_rows(b: Bench) -> list[Row]:
         ),
         plain_row(b, f"python -c '{IMPORT_BASELINE}'", "import_baseline"),
         ratio_row(b, "start-up: tracker dispute list", "startup", "import_baseline", "import", 1.5),
+        *coverage_rows(b),
     ]
     return [r for r in rows if r is not None]
 
@@ -658,7 +674,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     ap.add_argument(
         "--only",
         help="comma-separated sections: a/tracker, b/reader, c/floor, d/big, e/startup, "
-        "f/matching, g/stores",
+        "f/matching, g/stores, h/coverage, i/growth",
     )
     ap.add_argument(
         "--out", type=Path, default=BENCH / "results" / "latest.json", help="JSON results file"
@@ -720,6 +736,52 @@ def bench_stores(b: Bench) -> str:
     return done.stdout
 
 
+def bench_coverage(b: Bench) -> None:
+    """(h) bench/coverage.py: the share of the feed mix the fast reader takes, and agrees on."""
+    argv = [sys.executable, str(BENCH / "coverage.py"), "--feeds", str(b.args.feeds),
+            "--entries", str(b.args.entries), "--mix", b.args.mix]
+    outcome = b.run(argv, child_env(Path(tempfile.gettempdir())))
+    summary = parse_json_stdout(outcome.stdout) if outcome.ok else None
+    if summary is None:
+        b.measure("coverage").fail(outcome.describe())
+        return
+    b.measure("coverage").samples.append({"seconds": summary["fast_seconds"], **summary})
+    b.measure("coverage_feedparser").samples.append({"seconds": summary["feedparser_seconds"]})
+
+
+def coverage_rows(b: Bench) -> list[Row]:
+    """Rows for section h: the fast reader's share of the mix, and its speed."""
+    m = b.measures.get("coverage")
+    if m is None:
+        return []
+    if m.median is None:
+        return [Row("fast reader: feeds of the mix it reads", None, "", ">= 80%, identical",
+                    "ERROR")]
+    s = m.samples[0]
+    share = s["taken"] / s["feeds"]
+    ok = share >= 0.8 and s["identical"] == s["taken"]
+    declined = ", ".join(f"{k} {v}" for k, v in sorted(s["declined_shapes"].items())) or "none"
+    return [
+        Row(f"fast reader: feeds of the {b.args.mix} mix it reads", None,
+            f"{s['taken']}/{s['feeds']} ({share:.0%}), {s['identical']} identical",
+            ">= 80%, identical", "PASS" if ok else "FAIL"),
+        Row("  declined (to feedparser)", None, declined),
+        ratio_row(b, "fast reader parse time (all bodies)", "coverage", "coverage_feedparser",
+                  "feedparser", 1.0) or Row("", None),
+    ]
+
+
+def bench_growth(b: Bench) -> str:
+    """(i) bench/growth.py: the growth table (articles, disputes), JSON beside --out."""
+    argv = [sys.executable, str(BENCH / "growth.py"), "--runs", str(b.args.runs),
+            "--hosts", str(b.args.hosts), "--delay-ms", str(b.args.delay_ms),
+            "--out", str(b.args.out.with_name("growth.json"))]
+    done = subprocess.run(argv, capture_output=True, text=True, timeout=b.args.timeout * 4)
+    if done.returncode != 0:
+        b.measure("growth").fail(done.stderr.strip()[-500:] or f"exit {done.returncode}")
+    return done.stdout
+
+
 def precompile() -> None:
     """Byte-compile the tracker package, as `pip install` does for an installed tool.
 
@@ -745,8 +807,11 @@ def main(argv: list[str] | None = None) -> int:
         bench_big(b)
     if "startup" in sections:
         bench_startup(b)
+    if "coverage" in sections:
+        bench_coverage(b)
     matching = bench_matching(b) if "matching" in sections else ""
     stores = bench_stores(b) if "stores" in sections else ""
+    growth = bench_growth(b) if "growth" in sections else ""
 
     rows = build_rows(b)
     print(format_table(rows))
@@ -754,6 +819,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"\nmatching, 3 against 300 disputes (bench/matching.py):\n{matching}", end="")
     if stores:
         print(f"\nstore backends (bench/stores.py):\n{stores}", end="")
+    if growth:
+        print(f"\n{growth}", end="")
     errors: dict[str, list[str]] = {}
     for m in b.measures.values():
         if m.error:

@@ -72,8 +72,10 @@ _DECLARATION = re.compile(rb"""xmlns(?::([^\s=]*))?\s*=\s*(?:"([^"]*)"|'([^']*)'
 # Only comments and CDATA may start with "<!": a DOCTYPE brings entities and DTDs.
 _DECLARATION_MARKUP = re.compile(rb"<!(?!--|\[CDATA\[)")
 # A base address other than xml:base: a plain (or other-prefixed) "base" attribute, which
-# feedparser honours too; any case, as feedparser lower-cases attribute names.
-_BASE = re.compile(rb"""(?:[\s'"]|(?<!xml):)base\s*=""", re.IGNORECASE)
+# feedparser honours too; any case, as feedparser lower-cases attribute names. (Found by
+# its letters, then the byte before is checked: one regex with a look-behind and
+# IGNORECASE took a fifth of the reader's time.)
+_BASE = re.compile(rb"[bB][aA][sS][eE]\s*=")
 # The XML declaration as the XML spec has it, version 1.0 only...
 _XML_DECL = re.compile(rb"""<\?xml\s+version\s*=\s*(["'])1\.0\1"""
                        rb"""(?:\s+encoding\s*=\s*(["'])([A-Za-z][A-Za-z0-9._-]*)\2)?"""
@@ -208,14 +210,18 @@ class _Walk:
         self.has_content = False
         self.title_depth = -1
         self.feed_summary = False  # the channel has a "summary" (itunes:summary, content)
+        self._joins: dict[tuple[str, str], str] = {("", ""): ""}  # the same few pairs recur
 
     def enter(self, el: Element) -> None:
         self.depth += 1
         given = el.get(_XBASE) or self.base
-        if self.base:
-            self.base = _safe_join(self.base, given) or self.base
-        else:
-            self.base = _urljoin(self.base, given)
+        key = (self.base, given)
+        if key not in self._joins:
+            if self.base:
+                self._joins[key] = _safe_join(self.base, given) or self.base
+            else:
+                self._joins[key] = _urljoin(self.base, given)
+        self.base = self._joins[key]
         self.bases.append(self.base)
 
     def leave(self) -> None:
@@ -796,6 +802,15 @@ def _as_utf8(body: bytes, encoding: str) -> bytes | None:
     return _redeclare(text)
 
 
+def _plain_base(body: bytes) -> bool:
+    """Whether a "base=" other than xml:base's may be an attribute (see _BASE)."""
+    for found in _BASE.finditer(body):
+        before = body[max(found.start() - 4, 0):found.start()]
+        if before[-1:] in b" \t\r\n'\"" or (before[-1:] == b":" and before[:3] != b"xml"):
+            return True
+    return False
+
+
 def _redeclare(body: bytes) -> bytes:
     found = _XML_DECL.match(body)
     if found is None:
@@ -813,7 +828,7 @@ def read(body: bytes, content_type: str, parse_date: Callable[[str], Any]) -> Fe
     utf8 = _as_utf8(body, encoding)
     if utf8 is None:
         return None
-    if _BASE.search(utf8) or _DECLARATION_MARKUP.search(utf8):
+    if _plain_base(utf8) or _DECLARATION_MARKUP.search(utf8):
         return None
     for match in _DECLARATION.finditer(utf8):
         prefix, double, single = match.groups()

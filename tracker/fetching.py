@@ -16,12 +16,11 @@ import os
 import re
 import threading
 from collections.abc import Callable, Sequence
-from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from email.utils import parsedate_to_datetime
 from html.parser import HTMLParser
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin
 
 import httpx
@@ -30,6 +29,9 @@ from tracker import HOMEPAGE, __version__, feedxml
 from tracker.errors import InputError
 from tracker.text import one_line
 from tracker.urls import check_url
+
+if TYPE_CHECKING:
+    from concurrent.futures import Executor
 
 USER_AGENT = f"tracker/{__version__} (+{HOMEPAGE})"
 FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/rdf+xml",
@@ -605,6 +607,8 @@ class _Parsers:
             parsed = parse(body, url, content_type)
             return parsed, _digested(parsed, self.digest)
         if self.pool is None:
+            from concurrent.futures import ProcessPoolExecutor  # 3 ms: only when parsing
+
             import feedparser  # noqa: F401  # see the class docstring
 
             prepare = getattr(self.digest, "prepare", None)
