@@ -101,8 +101,9 @@ def test_after_a_day_of_polls_news_shows_yesterday_once(run: Run, seeded: Path, 
 def test_news_taken_while_a_poll_fetches_misses_nothing(run: Run, seeded: Path, db: Path,
                                                         server, clock: Clock,
                                                         isolated: Path) -> None:
-    """A poll stamps what it attaches when it merges (under the store's lock), so a
-    `news` run while it was still fetching cannot move the marker past its items."""
+    """A `news` run while a poll is still fetching does not move the marker (it would
+    pass the poll's items by in a database store, whose transactions do not wait for
+    each other); the poll stamps what it attaches when it merges, under the lock."""
     from tracker.polling import poll
 
     server.routes["/f"] = Route(rss([story(1)]))
@@ -110,7 +111,10 @@ def test_news_taken_while_a_poll_fetches_misses_nothing(run: Run, seeded: Path, 
 
     def meanwhile(_: int) -> None:  # the feeds are being fetched: someone reads the news
         clock.set("2026-11-29T20:05")
-        assert run("news").exit_code == 0
+        before = db.read_bytes()
+        looked = run("news")
+        assert looked.exit_code == 0 and "a poll is running" in looked.stderr
+        assert db.read_bytes() == before  # the marker stayed
         clock.set("2026-11-29T20:06")
 
     poll(db, load(isolated / "test-config.toml"), on_start=meanwhile)
@@ -221,3 +225,17 @@ def test_muted_docket_entries_are_counted_not_shown() -> None:
     feed = site.atom(feed_id="urn:x", title="X", subtitle="", self_url=None, page_url=None,
                      entries=site.entries_for([d], {}, {}))
     assert "NOTICE" not in feed and "ORDER granting" in feed
+
+
+def test_the_read_marker_lives_in_any_backend(run: Run, tmp_path: Path, monkeypatch,
+                                              clock: Clock) -> None:
+    """The marker is kept through the Store's meta records: a SQLite store keeps it too."""
+    monkeypatch.setenv("TRACKER_DB", f"sqlite://{tmp_path / 'tracker.db'}")
+    assert run("init").exit_code == 0
+    assert run("article", "add", "https://news.example/s", "-d", "nyt-v-openai").exit_code == 0
+    clock.at += timedelta(minutes=5)
+    first = as_json(run("news", "--json"))
+    assert first["marker_moved"] and first["stories"] == 1
+    clock.at += timedelta(minutes=5)
+    again = as_json(run("news", "--json"))
+    assert again["stories"] == 0 and again["since"] == first["until"]

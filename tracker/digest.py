@@ -345,9 +345,9 @@ def news(store: Store, *, since: str | None = None, until: str | None = None,
     there. The marker lives in the store's meta, so every backend keeps it; a window
     asked for explicitly leaves it alone. Run it in a write session when it may mark.
 
-    Polls stamp what they attach while they hold the store's lock, and this reads and
-    moves the marker under that lock too: nothing merged after the marker can carry a
-    time before it.
+    Polls stamp what they attach when they merge it; `tracker news` moves the marker
+    only while it holds the poll lock, so no poll is between stamping and writing, and
+    nothing merged after the marker can carry a time before it.
     """
     explicit = since is not None or until is not None or on is not None
     win = window(since=since, until=until, on=on, marker=read_marker(store.meta(MARKER)),

@@ -1,5 +1,6 @@
 """`tracker poll`, `tracker rematch` and `tracker news`: coverage arriving from feeds."""
 
+import contextlib
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -185,11 +186,31 @@ def news(
     from tracker import digest
 
     days = int(env().config.section("news").get("days", 7))
-    explicit = since is not None or until is not None or on is not None
-    with env().read() if peek or explicit else env().write() as store:
-        found = digest.news(store, since=since, until=until, on=on, mark=not peek,
-                            default_days=days)
+    mark = not peek and since is None and until is None and on is None
+    with _no_poll_running(mark) as free:
+        if mark and not free:
+            output.warn("a poll is running: the read marker stays where it was, so what it "
+                        "brings shows next time")
+        with env().write() if mark and free else env().read() as store:
+            found = digest.news(store, since=since, until=until, on=on, mark=mark and free,
+                                default_days=days)
     _show_digest(found, md=md, json_=json_)
+
+
+@contextmanager
+def _no_poll_running(wanted: bool) -> Iterator[bool]:
+    """Hold the poll lock while the read marker moves, so that no poll is between
+    stamping what it found and writing it (a database store's transactions do not wait
+    for each other); yields False when a poll holds it, or when no lock is wanted."""
+    from tracker.errors import LockedError
+    from tracker.storage import poll_lock
+
+    with contextlib.ExitStack() as stack:
+        try:
+            free = wanted and stack.enter_context(poll_lock(env().db)) is None
+        except LockedError:
+            free = False
+        yield free
 
 
 def _show_digest(found: "Digest", *, md: bool = False, json_: bool = False) -> None:
