@@ -196,6 +196,25 @@ def test_a_failed_unit_writes_nothing(backend):
         assert store.dispute("nyt-v-openai").summary != "half done"  # type: ignore[union-attr]
 
 
+def test_a_unit_reads_its_own_writes(backend):
+    feeds = [Feed(url=f"https://feeds.example/{i}", added=f"2026-01-0{i}") for i in (1, 2)]
+    seeded(backend, lambda s: s.put_feeds(feeds))
+    with storage.open_store(loc(backend), write=True) as store:
+        first = store.feed(feeds[0].id)
+        assert first is not None
+        first.errors = 7
+        store.put_feeds([first])
+        store.delete_feeds([feeds[1].id])
+        store.put_feeds([Feed(url="https://feeds.example/3", added="2026-01-03")])
+        assert store.feed(feeds[0].id).errors == 7  # type: ignore[union-attr]
+        assert store.feed(feeds[1].id) is None
+        assert [f.url for f in store.feeds()] == ["https://feeds.example/1",
+                                                  "https://feeds.example/3"]
+    with storage.open_store(loc(backend)) as store:
+        assert store.feed(feeds[0].id).errors == 7  # type: ignore[union-attr]
+        assert store.feed(feeds[1].id) is None and store.counts()["feeds"] == 2
+
+
 CHILD = """
 import sys
 from tracker import paths, storage

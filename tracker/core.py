@@ -258,7 +258,7 @@ def _rename(store: Store, d: Dispute, new_slug: str) -> None:
                     r.slug = new_slug
             store.put_dispute(other)
     changed = []
-    for a in store.articles():
+    for a in store.articles(linked_to=old):
         for link in a.links:
             if link.dispute == old:
                 link.dispute = new_slug
@@ -283,7 +283,7 @@ def remove_dispute(store: Store, slug: str) -> tuple[Dispute, int]:
             other.related = kept
             store.put_dispute(other)
     changed = []
-    for a in store.articles():
+    for a in store.articles(linked_to=slug):
         if a.link_for(slug):
             a.links = [link for link in a.links if link.dispute != slug]
             changed.append(a)

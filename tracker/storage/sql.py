@@ -392,6 +392,8 @@ class SqlStore(Records):
         self._seen: dict[tuple[str, str], int | None] = {}  # versions read by a writer
         self.failed: ConcurrentEditError | None = None  # a unit that met a conflict never commits
         self._reserved: dict[str, str] = {}  # short ids this unit gave to new articles
+        # Feeds are few and a poll looks up every one: the first lookup reads them all.
+        self._feeds: dict[str, Any] | None = None
 
     @property
     def dirty(self) -> bool:
@@ -404,6 +406,12 @@ class SqlStore(Records):
     # -- the document primitives -------------------------------------------------------------
 
     def _get(self, table: str, key: str) -> Doc | None:
+        if table == "feeds":
+            if self._feeds is None:
+                self._feeds = dict(self._scan("feeds"))
+            if key not in self._feeds:
+                self._note(table, key, None)
+            return self._feeds.get(key)
         found = self.db.rows("SELECT doc, version FROM tracker_records WHERE tbl = ? AND key = ?",
                              (table, key))
         if not found:
@@ -445,6 +453,8 @@ class SqlStore(Records):
             self._conflict(table, [str(r[8]) for r in seen])
         for key in docs:  # this unit's own writes are what it has read now
             self._seen.pop((table, key), None)
+        if table == "feeds" and self._feeds is not None:
+            self._feeds.update(docs)
         if table == "articles":
             self._relink(docs)
 
@@ -482,6 +492,8 @@ class SqlStore(Records):
         self.db.many("DELETE FROM tracker_records WHERE tbl = ? AND key = ?", blind)
         for k in keys:
             self._seen[(table, k)] = None
+            if table == "feeds" and self._feeds is not None:
+                self._feeds.pop(k, None)
         if table == "articles":
             self.db.many("DELETE FROM tracker_links WHERE article = ?", [(k,) for k in keys])
 
