@@ -210,12 +210,14 @@ def test_search_story_and_publisher_copy_are_one_article(run, seeded, server, se
         [article] = as_json(run("article", "list", "--json"))
         assert article["title"] == HEADLINE  # the " - Reuters" tail is gone
         assert article["outlet"] == "Reuters" and article["url"] == REDIRECT
+        assert article["summary"] == ""  # Google's description only repeats the headline
         assert run("article", "link", article["id"], "-d", "getty-v-stability").exit_code == 0
     summary = poll(run, "--feed", second)
     assert summary["articles_new"] == 0
     [article] = as_json(run("article", "list", "--json"))
     assert article["url"] == STORY  # at the publisher's address
-    assert article["title"] == HEADLINE
+    assert article["title"] == HEADLINE and article["outlet"] == "Reuters"
+    assert article["summary"] == PUBLISHER_ITEM["description"]  # the publisher's text wins
     assert sorted(article["feeds"]) == sorted([search, server.url("/reuters")])
     links = {link["dispute"]: link["how"] for link in article["links"]}
     assert links["nyt-v-openai"] == "match"
@@ -357,3 +359,79 @@ def test_a_right_charset_is_read_as_declared():
     fixed, ctype = decode_body(sjis, "text/xml; charset=iso-8859-1")
     assert ctype == "text/xml; charset=utf-8"
     assert fixed.decode("utf-8") == '<?xml version="1.0" encoding="utf-8"?><t>著作権</t>'
+
+
+# -- the kinds' rules, decided without HTTP or a store ---------------------------------------
+
+class Lookup:
+    """The reads a decision makes, from dicts: what a Store would answer."""
+
+    def __init__(self, disputes=(), articles=()) -> None:
+        self.disputes = {d.slug: d for d in disputes}
+        self.stored = {a.url: a for a in articles}
+
+    def article(self, url):
+        return self.stored.get(url)
+
+    def articles(self):
+        return list(self.stored.values())
+
+    def new_article_id(self, url):
+        from tracker.urls import short_id
+
+        return short_id(url)
+
+    def entry(self, key):
+        return None
+
+    def dispute(self, slug):
+        return self.disputes.get(slug)
+
+
+def working(lookup, matches=()):
+    from tracker.sources.base import Working
+    from tracker.urls import normalise_url
+
+    return Working(lookup, "2026-03-10T12:00:00+00:00", match=lambda entry: list(matches),
+                   canonical=normalise_url)
+
+
+def test_docket_rules_without_http_or_store():
+    from tracker.fetching import Entry
+    from tracker.models import Dispute, Event, Feed
+    from tracker.sources import make
+
+    feed = Feed(url="https://www.courtlistener.com/docket/1/feed/", kind="docket", dispute="d")
+    old = Event(date="2026-03-01", text="Entry #5 in A v. B, 1:26-cv-1: COMPLAINT",
+                source="https://www.courtlistener.com/docket/1/a-v-b/", origin=feed.url)
+    lookup = Lookup([Dispute(slug="d", title="A v. B", events=[old])])
+    view = working(lookup)
+    entries = [Entry(link=f"https://www.courtlistener.com/docket/1/a-v-b/?order_by=desc#entry-{n}",
+                     title=f"Entry #{n} in A v. B, 1:26-cv-1", summary=text,
+                     published="2026-03-02T08:00:00+00:00")
+               for n, text in ((6, "Pro Hac Vice motion of C"), (5, "COMPLAINT"))]
+    make("docket", None).decide(view, feed, entries, "")
+    events = view.plan.disputes["d"].events
+    assert [(e.entry, e.number, e.date, e.muted) for e in events] == [
+        ("entry-5", 5, "2026-03-02", False),  # the older tracker's event, adopted
+        ("entry-6", 6, "2026-03-02", True)]
+    assert view.plan.counts.events_new == 1 and view.plan.counts.events_updated == 1
+    assert list(view.plan.events) == []  # the only new entry is muted: no news
+
+
+def test_search_rules_without_http_or_store():
+    from tracker.fetching import Entry
+    from tracker.models import Feed
+    from tracker.sources import make
+    from tracker.sources.search import headline
+
+    item = Entry(link=REDIRECT, title=f"{HEADLINE} - Reuters", source="Reuters",
+                 source_url="https://www.reuters.com", summary=f"{HEADLINE}  Reuters")
+    assert headline(item) == HEADLINE
+    assert headline(Entry(link=REDIRECT, title="A - B - Reuters", source="AP")) == (
+        "A - B - Reuters")  # the tail names another publisher: kept
+    view = working(Lookup())
+    make("search", None).decide(view, Feed(url="https://news.google.com/rss/search?q=x"),
+                                [item], "en")
+    assert view.plan.kept[REDIRECT]["title"] == HEADLINE  # unmatched: kept for rematch
+    assert view.plan.kept[REDIRECT]["publisher"] == "https://www.reuters.com"

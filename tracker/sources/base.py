@@ -200,11 +200,11 @@ class Working:
             self.plan.counts.events_updated += 1
 
 
-def fill(article: Article, entry: Entry, language: str, now: str, *, title: str = "",
+def fill(article: Article, entry: Entry, language: str, now: str, *,
          outlet: str = "") -> bool:
     """Copy an entry's text onto an article; True if anything changed."""
     fresh = {
-        "title": title or entry.title,
+        "title": entry.title,
         "summary": entry.summary,
         "published": entry.published or article.published,
         "outlet": outlet or entry.source or article.outlet or core.outlet_from_url(article.url),
@@ -271,11 +271,11 @@ class ArticleKind(Kind):
         if article is None:
             article = view.new_article(url)
             self.prepare(article, entry)
-            fill(article, entry, language, view.now, **self.texts(entry))
+            self.update(article, entry, language, view.now)
             view.add_article(article)
             view.plan.counts.articles_new += 1
             view.plan.done_kept.append(key)
-        elif fill(article, entry, language, view.now, **self.texts(entry)):
+        elif self.update(article, entry, language, view.now):
             view.plan.counts.articles_updated += 1
         if feed.url not in article.feeds:
             article.feeds.append(feed.url)
@@ -290,9 +290,9 @@ class ArticleKind(Kind):
     def prepare(self, article: Article, entry: Entry) -> None:
         """Set kind-specific fields on a new article."""
 
-    def texts(self, entry: Entry) -> dict[str, str]:
-        """The title and outlet to store, when the kind reads them differently."""
-        return {}
+    def update(self, article: Article, entry: Entry, language: str, now: str) -> bool:
+        """Copy the entry's text onto the article; True if anything changed."""
+        return fill(article, entry, language, now)
 
     def kept_extra(self, entry: Entry) -> dict[str, Any]:
         return {}
