@@ -517,7 +517,7 @@ def test_event_add_list_and_remove(run, seeded):
     assert r.stdout == ""
     rows = as_json(run("dispute", "event", "list", "nyt-v-openai", "--json"))
     assert [row["n"] for row in rows] == [1, 2, 3, 4, 5, 6]
-    assert rows[-1]["text"] == "Hearing on output logs (unconfirmed)"
+    assert rows[-1]["text"] == "Hearing on output logs"  # the record, as export has it
     assert rows[-1]["unconfirmed"] is True
     assert [row["date"] for row in rows] == sorted(row["date"] for row in rows)
     status_before = show(run, "nyt-v-openai")["status"]

@@ -78,7 +78,7 @@ def build_export(store: Store, slugs: Sequence[str] = ()) -> Json:
             if not a.links:
                 continue
         articles.append(article_record(a))
-    feeds = [f.to_dict() for f in store.feeds() if not slugs or f.dispute in chosen]
+    feeds = [f.record() for f in store.feeds() if not slugs or f.dispute in chosen]
     return {
         "schema_version": EXPORT_VERSION,
         "exported_at": now_iso(),
@@ -404,7 +404,7 @@ _FEED_FIELDS = frozenset(f.name for f in dataclasses.fields(Feed))
 def _feed(raw: Json, ignored: set[str]) -> Feed:
     """A Feed from an export; fields this release does not know (a newer one wrote the
     file) are collected in `ignored`."""
-    ignored.update(set(raw) - _FEED_FIELDS)
+    ignored.update(set(raw) - _FEED_FIELDS - {"id"})  # the id is derived from the URL
     return Feed(**{k: v for k, v in raw.items() if k in _FEED_FIELDS})
 
 

@@ -21,9 +21,15 @@ DOCKET_FEED = "https://www.courtlistener.com/docket/{docket_id}/feed/"
 
 
 def get_feed(store: Store, ref: str) -> Feed:
-    """A feed by URL or id (the short hash shown by `feed list`)."""
+    """A feed by URL or id (the short hash shown by `feed list`), or a unique prefix of
+    the id (of 4 or more digits), as for articles."""
     ref = ref.strip()
     feed = store.feed(short_id(ref)) if "://" in ref else store.feed(ref)
+    if feed is None and "://" not in ref and len(ref) >= 4:
+        found = [f for f in store.feeds() if f.id.startswith(ref.lower())]
+        if len(found) > 1:
+            raise InputError(f"feed id '{ref}' is ambiguous", hint="give more digits")
+        feed = found[0] if found else None
     if feed is None:
         raise NotFoundError(f"no feed '{ref}'", hint="see 'tracker feed list'")
     return feed
@@ -160,8 +166,7 @@ def feed_rows(store: Store) -> list[dict[str, Any]]:
     now = models.now()
     rows = []
     for f in store.feeds():
-        row = f.to_dict()
-        row["id"] = f.id
+        row = f.record()
         row["kind"] = sources.kind_of(f)
         row["next_try"], row["next_try_why"] = health.next_try(f, now)
         checked = checks.get(f.id)

@@ -212,12 +212,13 @@ class Party:
         return _dedupe([self.name, *self.aliases])
 
     def other_names(self) -> list[str]:
-        """Aliases that are names, for display: 'NYT', 'スタジオジブリ' but not
-        'Japanese anime studios' (aliases double as matching phrases)."""
+        """Aliases that are names, for display: 'NYT', 'iStock', 'スタジオジブリ' but not
+        'Japanese anime studios' (aliases double as matching phrases). A word all in lower
+        case makes a description, as the matcher decides too."""
         return [
             a for a in self.aliases
             if a.casefold() != self.name.casefold()
-            and not any(word[:1].islower() for word in a.split())
+            and not any(word.islower() for word in a.split())
         ]
 
 
@@ -434,6 +435,10 @@ class Feed:
 
     def to_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self)
+
+    def record(self) -> dict[str, Any]:
+        """The feed as `feed list --json` and the export give it: its fields and its id."""
+        return {**self.to_dict(), "id": self.id}
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Feed:

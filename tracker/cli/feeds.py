@@ -20,34 +20,39 @@ app.add_typer(feed_app, name="feed")
 Ref = Annotated[str, typer.Argument(help="Feed URL or id (from `feed list`).")]
 FEED_COLUMNS = [  # which feed, and whether it works, survive any width
     Column("ID", "id", style="dim", no_wrap=True, priority=0),
-    Column("Feed", "label", max_width=34, min_width=12, priority=0),
+    Column("Feed", "label", max_width=34, min_width=12, priority=0,
+           value=lambda r: r["name"] or r["title"] or r["url"]),
     Column("Kind", "kind", no_wrap=True, priority=4),
     Column("Dispute", "dispute", no_wrap=True, priority=3),
-    Column("Last poll", "polled", no_wrap=True, priority=2),
-    Column("Status", "state", max_width=40, min_width=16, priority=0),
+    Column("Last poll", "polled", no_wrap=True, priority=2,
+           value=lambda r: (r["last_polled"] or "never")[:16].replace("T", " ")),
+    Column("Status", "state", max_width=40, min_width=16, priority=0,
+           value=lambda r: _state(r)),
     Column("Errors", "errors", no_wrap=True, priority=1),
     Column("Entries", "entries", no_wrap=True, priority=3),
     Column("Dropped", "dropped", no_wrap=True, priority=4),
-    Column("Next try", "next", max_width=40, priority=1),
+    Column("Next try", "next", max_width=40, priority=1, value=lambda r: _next(r)),
 ]
 
 
-def _row(row: dict[str, Any]) -> dict[str, Any]:
-    row["label"] = row["name"] or row["title"] or row["url"]
-    row["polled"] = (row["last_polled"] or "never")[:16].replace("T", " ")
+def _state(row: dict[str, Any]) -> str:
+    """'ok', 'error: could not connect (...)', 'skipped: disabled by the user'."""
     state = row["last_status"] or "-"
     if not row["enabled"] or row["skipped_reason"]:
-        state = f"skipped: {row['skipped_reason'] or 'disabled'}"
-    elif row["last_error"]:
+        return f"skipped: {row['skipped_reason'] or 'disabled'}"
+    if row["last_error"]:
         state = f"{state}: {row['last_error']}"
     if row["warning"]:
         state = f"{state} ({row['warning']})"
-    row["state"] = state
+    return state
+
+
+def _next(row: dict[str, Any]) -> str:
+    """When the next poll will try the feed, and why then."""
     nxt = row["next_try"]
     when = nxt[:16].replace("T", " ") if nxt[:1].isdigit() else nxt
-    row["next"] = when if row["next_try_why"] in ("ok", "never polled") else (
+    return when if row["next_try_why"] in ("ok", "never polled") else (
         f"{when}: {row['next_try_why']}")
-    return row
 
 
 @feed_app.command("list")
@@ -59,7 +64,7 @@ def list_(json_: JsonOpt = False, nl: NlOpt = False, csv_: CsvOpt = False) -> No
     """
     fmt = output.pick(json_, nl, csv_)
     with env().read() as store:
-        rows = [_row(r) for r in feeds.feed_rows(store)]
+        rows = feeds.feed_rows(store)  # the feed record (as exported), plus its id
     output.emit(rows, FEED_COLUMNS, fmt, empty="no feeds: 'tracker feed add URL'")
 
 

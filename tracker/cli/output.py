@@ -189,6 +189,12 @@ class Column:
     min_width: int | None = None
     priority: int = 1
     url: bool = False
+    # The shown value worked out from the whole record (tables and CSV only: --json keeps
+    # the record as it is), e.g. an event's text with " (unconfirmed)".
+    value: Callable[[dict[str, Any]], Any] | None = None
+
+    def of(self, row: dict[str, Any]) -> Any:
+        return self.value(row) if self.value else row.get(self.key)
     table: bool = True  # False: only in CSV or when --columns names it (an article's URL)
 
 
@@ -295,14 +301,14 @@ def emit(rows: Sequence[dict[str, Any]], columns: Sequence[Column], fmt: Format,
         from tracker import csvfile  # the one CSV writer: same cells as `export --format csv`
 
         csvfile.write(sys.stdout, [c.key for c in columns],
-                      ([_csv_value(row.get(c.key), c) for c in columns] for row in rows))
+                      ([_csv_value(c.of(row), c) for c in columns] for row in rows))
         return
     if not options.columns:
         columns = [c for c in columns if c.table]
     if not rows:
         say(empty)
         return
-    cells = [[clean(_cell(row.get(c.key), c)) for c in columns] for row in rows]
+    cells = [[clean(_cell(c.of(row), c)) for c in columns] for row in rows]
     out = console()
     if not out.is_terminal:
         _plain(title, columns, cells)

@@ -64,7 +64,8 @@ FORUM_COLUMNS = [
 
 ARTICLE_COLUMNS = [
     Column("ID", "id", style="dim", no_wrap=True, priority=0),
-    Column("Date", "date", no_wrap=True, priority=1),
+    Column("Date", "date", no_wrap=True, priority=1,
+           value=lambda r: (r["published"] or r["first_seen"])[:10]),
     Column("Outlet", "outlet", max_width=18, no_wrap=True, priority=3),
     Column("Title", "title", render=lambda t: t or "(no title)", max_width=70, min_width=20,
            priority=0),
@@ -75,7 +76,8 @@ ARTICLE_COLUMNS = [
 EVENT_COLUMNS = [
     Column("#", "n", style="dim", no_wrap=True, priority=0),
     Column("Date", "date", no_wrap=True, priority=0),
-    Column("What happened", "text", max_width=70, min_width=20, priority=0),
+    Column("What happened", "text", max_width=70, min_width=20, priority=0,
+           value=lambda r: r["text"] + (" (unconfirmed)" if r["unconfirmed"] else "")),
     Column("Status", "status", no_wrap=True, priority=1),
     Column("Source", "source", url=True, priority=2),
 ]
@@ -103,11 +105,11 @@ def forum_rows(d: Dispute) -> list[dict[str, Any]]:
 
 
 def article_row(a: Article) -> dict[str, Any]:
-    """The article's fields plus id, date and disputes. Links stay Link objects: the JSON
-    writers serialise dataclasses natively, and listings build tens of thousands of rows."""
+    """The article record, as every --json and the export give it: the stored fields plus
+    `id` and `disputes`. Links stay Link objects: the JSON writers serialise dataclasses
+    natively, and listings build tens of thousands of rows."""
     row = vars(a).copy()
     row["id"] = a.id
-    row["date"] = (a.published or a.first_seen)[:10]
     row["disputes"] = a.disputes()
     return row
 
@@ -116,11 +118,7 @@ def event_rows(d: Dispute, *, muted: bool = False) -> list[dict[str, Any]]:
     """Timeline rows numbered as `event remove` counts; muted entries only if asked."""
     rows = []
     for n, e in enumerate(d.timeline(), 1) if muted else d.shown_timeline():
-        row = vars(e).copy()
-        row["n"] = n
-        row["text"] = e.text + (" (unconfirmed)" if e.unconfirmed else "")
-        row["status"] = e.status or ""
-        rows.append(row)
+        rows.append({"n": n, **vars(e)})  # the event record, numbered as `event remove` takes it
     return rows
 
 

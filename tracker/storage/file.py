@@ -428,7 +428,7 @@ def poll_lock(db: Path) -> Iterator[None]:
         lock.acquire()
     except LockTimeout:
         raise LockedError(f"a poll of {db} is already running",
-                          hint="cron will try again at its next run") from None
+                          hint="let it finish; 'tracker news' then shows what it brought") from None
     except OSError as exc:  # e.g. a directory where the lock file cannot be created
         raise StoreError(f"cannot lock {poll_lock_path(db)}: {exc.strerror or exc}") from None
     try:

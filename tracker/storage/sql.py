@@ -177,7 +177,7 @@ class Postgres(Dialect):
         got = db.rows("SELECT pg_try_advisory_lock(?)", (_POLL_LOCK,))[0][0]
         if not got:
             raise LockedError(f"a poll of {self.location} is already running",
-                              hint="cron will try again at its next run")
+                              hint="let it finish; 'tracker news' then shows what it brought")
         try:
             yield
         finally:
