@@ -63,9 +63,12 @@ def link_label(url: str, width: int = 48) -> str:
 _DAY = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
 
 
-def day_of(text: str | None) -> date | None:
-    """The calendar day a YYYY[-MM[-DD]] date (or timestamp) starts on; None if unknown."""
-    return _day_of(text[:10] if text else "")
+def day_of(text: object) -> date | None:
+    """The calendar day a YYYY[-MM[-DD]] date (or timestamp) starts on; None if unknown.
+
+    Anything that prints as such a date will do (a partial-date type as well as text).
+    """
+    return _day_of(str(text)[:10] if text else "")
 
 
 @functools.lru_cache(maxsize=8192)  # charts ask for the same few hundred days again and again

@@ -47,10 +47,11 @@ def rfc3339(stamp: str | None) -> str | None:
     return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def _day_stamp(day: str | None) -> str | None:
+def _day_stamp(day: object) -> str | None:
     """A full date as the start of that day in UTC; None for a month, a year or nothing."""
-    if day and re.fullmatch(r"\d{4}-\d{2}-\d{2}", day[:10]):
-        return f"{day[:10]}T00:00:00Z"
+    text = str(day)[:10] if day else ""
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+        return f"{text}T00:00:00Z"
     return None
 
 
