@@ -296,7 +296,7 @@ def swimlane(lanes: Sequence[tuple[Lane, list[Period]]], as_of: date) -> str:
                   key=lambda s: list(STATUS_COLOURS).index(s) if s in STATUS_COLOURS else 99)
     legend_rows = math.ceil(len(used) / 5)
     axis_y = top + len(lanes) * (lane_h + gap)
-    height = axis_y + 26 + legend_rows * 18 + 6
+    height = axis_y + 36 + (legend_rows - 1) * 18
 
     def px(day: date) -> float:
         return label_w + (day - first).days / span * plot_w
