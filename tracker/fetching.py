@@ -566,8 +566,12 @@ Digest = Callable[[Parsed], Any]
 _digest: Digest | None = None  # the poll's digest, in each worker process (see _Parsers)
 
 
-def _install(digest: Digest | None) -> None:
+def _install(digest: Digest | None, parent_pid: int | None = None) -> None:
     global _digest
+    if parent_pid is not None:  # a worker ends with the poll, even one killed by SIGKILL
+        from tracker.lifeline import tie_to_parent
+
+        tie_to_parent(parent_pid)
     _digest = digest
 
 
@@ -615,7 +619,7 @@ class _Parsers:
             if prepare is not None:  # work the digest does once for every worker, e.g.
                 prepare()  # the poll's matcher: built here, inherited or pickled with it
             self.pool = ProcessPoolExecutor(max_workers=self.workers, initializer=_install,
-                                            initargs=(self.digest,))
+                                            initargs=(self.digest, os.getpid()))
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(self.pool, _parse_job, body, url, content_type)
 
