@@ -206,6 +206,11 @@ def _enclosure(entry: Any) -> str:
 _FEEDPARSER_ONLY = re.compile(rb"""rel\s*=\s*["']enclosure["']|<source\s+url\s*=""")
 
 
+def _feedparser_only(body: bytes) -> bool:
+    # Plain substring tests first: they cost microseconds where the pattern costs 100+.
+    return (b"enclosure" in body or b"<source" in body) and bool(_FEEDPARSER_ONLY.search(body))
+
+
 def read_feedparser(body: bytes,
                     content_type: str = "") -> tuple[feedxml.Feed, Any, list[tuple[str, str]]]:
     """The fields the tracker keeps, as feedparser reads them; with feedparser's result.
@@ -319,7 +324,7 @@ def parse(body: bytes, url: str, content_type: str = "") -> Parsed:
     """
     body, content_type = decode_body(body, content_type)
     parse_date = _date_parser()
-    fast = parse_date is not None and not _FEEDPARSER_ONLY.search(body)
+    fast = parse_date is not None and not _feedparser_only(body)
     feed = feedxml.read(body, content_type, parse_date) if fast and parse_date else None
     doc = None
     extras: list[tuple[str, str]] = []

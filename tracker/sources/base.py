@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from tracker.config import Config
     from tracker.fetching import Entry, Request
     from tracker.matching import Match
+    from tracker.storage import ArticleQuery
 
 NEWS_TITLE_MAX = 300
 
@@ -33,7 +34,7 @@ class Lookup(Protocol):
     Articles and kept items are keyed on their canonical URL."""
 
     def article(self, url: str) -> Article | None: ...
-    def articles(self) -> list[Article]: ...
+    def find_articles(self, q: ArticleQuery) -> list[Article]: ...
     def new_article_id(self, url: str) -> str: ...
     def entry(self, key: str) -> dict[str, Any] | None: ...
     def dispute(self, slug: str) -> Dispute | None: ...
@@ -104,6 +105,7 @@ class Working:
         self.match = match
         self.canonical = canonical
         self._stories: dict[str, list[str]] | None = None  # story_key -> article URLs
+        self._since: datetime | None = None  # the oldest publication date indexed
 
     # -- reads ------------------------------------------------------------------------------
 
@@ -135,11 +137,17 @@ class Working:
     def story(self, title: str, published: str | None,
               accept: Callable[[Article], bool]) -> Article | None:
         """An article with this headline, published within STORY_DAYS, that `accept`s."""
-        if self._stories is None:
-            self._stories = {}
-            for a in self.lookup.articles():
-                self._index(a)
         when = _when(published)
+        since = (when or datetime.fromisoformat(self.now)) - timedelta(days=STORY_DAYS)
+        if self._stories is None or self._since is None or since < self._since:
+            # Built on the first item that needs it, from the articles of those days only.
+            from tracker.storage import ArticleQuery
+
+            self._stories, self._since = {}, since
+            for a in self.lookup.find_articles(ArticleQuery(since=since.isoformat())):
+                self._index(a)
+            for a in self.plan.articles.values():
+                self._index(a)
         for url in self._stories.get(story_key(title), ()):
             found = self.article(url)
             if found is None or not accept(found):
