@@ -77,6 +77,11 @@ def test_overview_filters(run: Run, briefing: Path) -> None:
     assert "`nyt-v-openai`" in result.stdout and "`coda-v-openai`" not in result.stdout
     assert run("report", "--all", "--status", "sued").exit_code == 2
     assert run("report").exit_code == 2 and run("report", "nyt-v-openai", "--all").exit_code == 2
+    for command in (("report", "--all"), ("report", "nyt-v-openai", "--format", "html"),
+                    ("site", "-o", "x"), ("timeline", "--all")):
+        assert run(*command, "--weeks", "0").exit_code == 2, command
+    empty = run("report", "--all", "--tag", "no-such-tag")
+    assert empty.exit_code == 0 and empty.stdout.count("No disputes match.") == 2
 
 
 def test_html_overview_charts(run: Run, briefing: Path, tmp_path: Path) -> None:

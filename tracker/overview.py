@@ -194,6 +194,8 @@ def markdown(ov: Overview, *, title: str = DEFAULT_TITLE) -> str:
         steps = [f"**{md(s)}** {md(start)}" + (f" to {md(end)}" if end else " to now")
                  for s, start, end in status_periods(e.dispute, ov.as_of)]
         out.append(f"- `{md(e.dispute.slug)}`: " + ("; ".join(steps) or "no status recorded"))
+    if not ov.entries:
+        out.append("No disputes match.")
     out += ["", "## Timeline, all disputes (newest first)", ""]
     for d, ev in ov.timeline():
         line = f"- **{md(ev.date)}** · `{md(d.slug)}`"

@@ -102,8 +102,9 @@ def import_(
 
 Filter = Annotated[str | None, typer.Option(help="With --all: only disputes with this "
                                           "value (as in `dispute list`).")]
-WeeksOpt = Annotated[int | None, typer.Option(help=f"Weeks the charts show, ending this week "
-                                              f"(default: {reports.DEFAULT_WEEKS}).")]
+WeeksOpt = Annotated[int | None, typer.Option(
+    min=1, max=reports.MAX_WEEKS, help="Weeks the charts show, ending this week (default: "
+    f"{reports.DEFAULT_WEEKS}; a case report's chart: from the dispute's first event).")]
 AllOpt = Annotated[bool, typer.Option("--all", help="Every dispute (or those the filters "
                                       "pick) instead of one.")]
 
@@ -136,7 +137,7 @@ def report(
             found = core.coverage(store, d.slug)
     if all_:
         ov = overview.build(disputes, coverage, as_of=today,
-                            weeks=weeks or reports.DEFAULT_WEEKS)
+                            weeks=reports.DEFAULT_WEEKS if weeks is None else weeks)
         text = overview.markdown(ov) if fmt is ReportFormat.md else overview.html_page(ov)
         what = f"the {fmt.value} overview"
     elif fmt is ReportFormat.md:

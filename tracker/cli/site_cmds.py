@@ -9,7 +9,7 @@ from tracker import core, site
 from tracker.cli import app, env, output
 from tracker.models import now
 from tracker.overview import DEFAULT_TITLE
-from tracker.report import DEFAULT_WEEKS
+from tracker.report import DEFAULT_WEEKS, MAX_WEEKS
 
 Filter = Annotated[str | None, typer.Option(help="Only disputes with this value (as in "
                                           "`dispute list`).")]
@@ -22,7 +22,8 @@ def site_(
                         "e.g. https://example.org/tracker/ (makes the feeds' links absolute).")]
     = None,
     title: Annotated[str, typer.Option(help="The site's title.")] = DEFAULT_TITLE,
-    weeks: Annotated[int, typer.Option(help="Weeks the overview's charts show.")]
+    weeks: Annotated[int, typer.Option(min=1, max=MAX_WEEKS,
+                                       help="Weeks the overview's charts show.")]
     = DEFAULT_WEEKS,
     tag: Filter = None, status: Filter = None, kind: Filter = None, jurisdiction: Filter = None,
 ) -> None:
