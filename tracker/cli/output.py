@@ -319,13 +319,13 @@ def emit(rows: Sequence[dict[str, Any]], columns: Sequence[Column], fmt: Format,
         shown, width = list(range(len(columns))), _natural(columns, cells) + 1
     else:
         shown, hidden = fit(columns, cells, out.width)
+    fixed = {} if options.wide else widths(columns, cells, shown, out.width)
     table = Table(title=title, header_style="bold", title_justify="left", expand=False)
     for i in shown:
         c = columns[i]
         whole = c.no_wrap or c.url or options.wide
-        table.add_column(c.header, style=c.style, no_wrap=whole,
-                         max_width=None if whole else c.max_width,
-                         min_width=None if options.wide else _min_width(c, i, cells),
+        table.add_column(c.header, style=c.style, no_wrap=whole, width=fixed.get(i),
+                         max_width=None if whole or fixed else c.max_width,
                          overflow="ellipsis" if c.no_wrap and not c.url else "fold")
     for line in cells:
         table.add_row(*(Text(line[i]) for i in shown))
@@ -373,6 +373,28 @@ def _min_width(c: Column, i: int, cells: list[list[str]]) -> int:
 
 def _natural(columns: Sequence[Column], cells: list[list[str]]) -> int:
     return sum(_natural_width(c, i, cells) for i, c in enumerate(columns)) + 3 * len(columns) + 1
+
+
+def widths(columns: Sequence[Column], cells: list[list[str]], shown: Sequence[int],
+           width: int) -> dict[int, int]:
+    """Each shown column's width on a terminal `width` wide: its narrowest, then what is
+    left shared among the columns that wrap, up to what they need (or their max_width).
+    Empty when even the narrowest do not fit: rich then squeezes what it must."""
+    room = width - 3 * len(shown) - 1
+    given = {i: _min_width(columns[i], i, cells) for i in shown}
+    if sum(given.values()) > room:
+        return {}
+    wanted = {i: min(_natural_width(columns[i], i, cells), columns[i].max_width or room)
+              for i in shown if not (columns[i].no_wrap or columns[i].url)}
+    left = room - sum(given.values())
+    while left > 0:
+        growing = [i for i in wanted if given[i] < wanted[i]]
+        if not growing:
+            break
+        for i in growing[:left]:
+            given[i] += 1
+        left -= min(len(growing), left)
+    return given
 
 
 def fit(columns: Sequence[Column], cells: list[list[str]],

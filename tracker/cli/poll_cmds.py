@@ -53,12 +53,16 @@ def _report(summary: "PollSummary", quiet: bool) -> None:
             _show_digest(found)
     # One line when a feed starts failing and one when it recovers: what cron must mail.
     for f in summary.failing:
-        output.say(f"feed failing: {f['url']} ({f['error']}); next try {f['next_try']}")
+        when = str(f["next_try"])
+        when = f"{when[:16].replace('T', ' ')} UTC" if when[:1].isdigit() else when
+        output.say(f"feed failing: {f['url']} ({f['error']}); next try {when}")
     for f in summary.recovered:
         output.say(f"feed recovered: {f['url']}")
     if not quiet:
+        said = {f["url"] for f in summary.failing}  # once per feed is enough
         for failure in summary.failures:
-            output.warn(f"{failure['url']}: {failure['error']}")
+            if failure["url"] not in said:
+                output.warn(f"{failure['url']}: {failure['error']}")
         for note in summary.warnings:
             output.warn(f"{note['url']}: {note['warning']}")
 
