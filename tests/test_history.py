@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 import pytest
 
@@ -134,3 +135,66 @@ def test_articles_list_newest_first_across_offsets(run, seeded):
     since = [a["url"].rsplit("/", 1)[1]
              for a in as_json(run("article", "list", "--since", "2026-11-02", "--json"))]
     assert since == ["london", "tokyo"]
+
+
+# -- relations across import and filtered exports -----------------------------------------
+
+
+def _doc_with(run, tmp_path, *slugs: str) -> str:
+    path = tmp_path / f"{'-'.join(slugs)}.json"
+    args = [x for s in slugs for x in ("-d", s)]
+    assert run("export", *args, "-o", str(path)).exit_code == 0
+    return str(path)
+
+
+def test_an_imported_relation_is_made_symmetric(run, seeded, tmp_path):
+    """Importing a dispute marked consolidated-into NYT gives NYT the inverse, as relate."""
+    import json
+
+    doc = json.loads(run("export", "-d", "nyt-v-openai").stdout)
+    mdl = {**doc["disputes"][0], "slug": "authors-v-openai", "title": "Authors v. OpenAI",
+           "related": [{"slug": "nyt-v-openai", "relation": "consolidated-into"}]}
+    doc["disputes"], doc["articles"], doc["feeds"] = [mdl], [], []
+    path = tmp_path / "authors.json"
+    path.write_text(json.dumps(doc))
+    r = run("import", str(path), "--json")
+    assert r.exit_code == 0, r.stderr
+    assert json.loads(r.stdout)["disputes"]["updated"] == 1  # NYT gained the inverse
+    nyt = show(run, "nyt-v-openai")
+    assert {"slug": "authors-v-openai", "relation": "consolidates"} in nyt["related"]
+    again = run("import", str(path), "--json")
+    assert json.loads(again.stdout)["disputes"] == {"added": 0, "updated": 0, "unchanged": 1}
+
+
+def test_a_dispute_export_drops_relations_it_cannot_carry_and_says_so(run, seeded, tmp_path):
+    assert run("dispute", "relate", "nyt-v-openai", "parallel", "getty-v-stability").exit_code == 0
+    r = run("export", "-d", "nyt-v-openai")
+    assert r.exit_code == 0
+    assert "left out the relation nyt-v-openai parallel getty-v-stability" in " ".join(
+        r.stderr.split())
+    import json
+
+    assert json.loads(r.stdout)["disputes"][0]["related"] == []
+    fresh = tmp_path / "fresh.json"
+    assert run("--db", str(fresh), "init", "--empty").exit_code == 0
+    assert run("--db", str(fresh), "import", _doc_with(run, tmp_path, "nyt-v-openai")
+               ).exit_code == 0
+    doctor = run("--db", str(fresh), "doctor", "--json")
+    assert doctor.exit_code == 0, doctor.stdout  # stands on its own: no dangling link
+    both = _doc_with(run, tmp_path, "nyt-v-openai", "getty-v-stability")
+    assert json.loads(Path(both).read_text())["disputes"][1]["related"] != []  # carried, both in
+
+
+def test_an_old_export_with_a_dangling_relation_imports_without_it(run, seeded, tmp_path):
+    import json
+
+    doc = json.loads(run("export", "-d", "coda-v-openai").stdout)
+    doc["disputes"][0]["related"] = [{"slug": "gone-case", "relation": "parallel"}]
+    path = tmp_path / "old.json"
+    path.write_text(json.dumps(doc))
+    fresh = tmp_path / "fresh.json"
+    assert run("--db", str(fresh), "init", "--empty").exit_code == 0
+    r = run("--db", str(fresh), "import", str(path))
+    assert r.exit_code == 0, r.stderr
+    assert "dropped the relation(s) to gone-case" in " ".join(r.stderr.split())
+    assert run("--db", str(fresh), "doctor").exit_code == 0

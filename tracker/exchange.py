@@ -26,7 +26,17 @@ import orjson
 
 from tracker import __version__, core
 from tracker.errors import InputError
-from tracker.models import Article, Dispute, Feed, Link, Party, check_date, now_iso, suggest
+from tracker.models import (
+    Article,
+    Dispute,
+    Feed,
+    Link,
+    Party,
+    Related,
+    check_date,
+    now_iso,
+    suggest,
+)
 from tracker.paths import bundled
 from tracker.storage import Store, dumps
 from tracker.urls import check_url, normalise_url
@@ -64,13 +74,32 @@ def _article_order(record: Json) -> tuple[str, str]:
     return (record["published"] or record["first_seen"], record["url"])
 
 
+@dataclass
+class Export:
+    doc: Json
+    dropped: list[str] = field(default_factory=list)  # relations a filtered export left out
+
+
 def build_export(store: Store, slugs: Sequence[str] = ()) -> Json:
+    """The export document (see `export`)."""
+    return export(store, slugs).doc
+
+
+def export(store: Store, slugs: Sequence[str] = ()) -> Export:
     """The export document; with `slugs`, only those disputes and the articles linked to them.
 
     A filtered export is self-contained: its articles keep only their links to the chosen
-    disputes, and its feeds are those made for the chosen disputes.
+    disputes, its feeds are those made for the chosen disputes, and a relation to a
+    dispute left out is dropped (`dropped` says which: 'a consolidated-into b').
     """
     chosen = {core.get_dispute(store, s).slug for s in slugs} or set(store.slugs())
+    disputes, dropped = [], []
+    for d in store.disputes():
+        if d.slug not in chosen:
+            continue
+        dropped += [f"{d.slug} {r.relation} {r.slug}" for r in d.related if r.slug not in chosen]
+        d.related = [r for r in d.related if r.slug in chosen]
+        disputes.append(d.to_dict())
     articles = []
     for a in store.articles():
         if slugs:
@@ -79,14 +108,14 @@ def build_export(store: Store, slugs: Sequence[str] = ()) -> Json:
                 continue
         articles.append(article_record(a))
     feeds = [f.record() for f in store.feeds() if not slugs or f.dispute in chosen]
-    return {
+    return Export({
         "schema_version": EXPORT_VERSION,
         "exported_at": now_iso(),
         "tracker_version": __version__,
-        "disputes": [d.to_dict() for d in store.disputes() if d.slug in chosen],
+        "disputes": disputes,
         "articles": sorted(articles, key=_article_order),
         "feeds": sorted(feeds, key=lambda f: f["url"]),
-    }
+    }, dropped)
 
 
 def describe(doc: Json, fmt: str = "json") -> str:
@@ -457,6 +486,36 @@ def _apply(counts: Counts, current: Any, incoming: Any, merge: Callable[[Any, An
     return True
 
 
+def _symmetric(store: Store, doc: Json, summary: ImportSummary, stamp: str) -> None:
+    """Give each imported relation its inverse on the other dispute, as `dispute relate`
+    does; drop one to a dispute neither the file nor the store has, and say so."""
+    in_file = {raw["slug"] for raw in doc["disputes"]}
+    for raw in doc["disputes"]:
+        d = store.dispute(raw["slug"])
+        wanted = {(r.get("slug"), r.get("relation")) for r in raw.get("related", [])}
+        if d is None or not wanted:
+            continue
+        gone = [r for r in d.related if (r.slug, r.relation) in wanted
+                and store.dispute(r.slug) is None]
+        if gone:
+            d.related = [r for r in d.related if r not in gone]
+            store.put_dispute(d)
+            summary.warnings.append(
+                f"{d.slug}: dropped the relation(s) to "
+                f"{', '.join(f'{r.slug} ({r.relation})' for r in gone)}: no such dispute in "
+                "the file or the store")
+        for r in d.related:
+            other = store.dispute(r.slug)
+            if (r.slug, r.relation) not in wanted or other is None or other.slug == d.slug \
+                    or any(back.slug == d.slug for back in other.related):
+                continue
+            other.related.append(Related(d.slug, core.inverse_relation(r.relation)))
+            other.updated = stamp
+            store.put_dispute(other)
+            if other.slug not in in_file:  # not counted yet: the file does not name it
+                summary.disputes.updated += 1
+
+
 def import_document(store: Store, doc: Json, source: str = "the file") -> ImportSummary:
     """Merge a validated export into the store (see the module docstring for the rules)."""
     _check_references(store, doc, source)
@@ -475,6 +534,7 @@ def import_document(store: Store, doc: Json, source: str = "the file") -> Import
                         store.put_dispute, stamp)
         if merged and current and (warning := _status_warning(current)):
             summary.warnings.append(warning)
+    _symmetric(store, doc, summary, stamp)
     articles: list[Article] = []  # written at once: one table operation, not thousands
     for raw in doc["articles"]:
         a = _article(raw)

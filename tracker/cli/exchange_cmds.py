@@ -77,8 +77,12 @@ def export(
         _deliver(exchange.schema_text().encode("utf-8"), out, "the export's JSON Schema")
         return
     with env().read() as store:
-        doc = exchange.build_export(store, dispute or [])
-    _deliver(exchange.serialise(doc, fmt.value), out, exchange.describe(doc, fmt.value))
+        made = exchange.export(store, dispute or [])
+    for relation in made.dropped:  # the file stands on its own: no link to what it lacks
+        output.warn(f"left out the relation {relation}: that dispute is not in this export "
+                    "(add it with another --dispute)")
+    _deliver(exchange.serialise(made.doc, fmt.value), out, exchange.describe(made.doc,
+                                                                              fmt.value))
 
 
 @app.command("import")
