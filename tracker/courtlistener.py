@@ -309,8 +309,10 @@ def docket_forums(d: Dispute) -> list[int]:
 def follow_dockets(store: Store, d: Dispute) -> list[Feed]:
     """Subscribe to the docket feeds of the dispute's CourtListener forums; the new ones."""
     from tracker import feeds
+    from tracker.sources.docket import Docket as DocketKind
 
-    added, _ = feeds.add_feeds(store, [f for f in feeds.dispute_feeds(d) if f.kind == "docket"])
+    added, _ = feeds.add_feeds(store, [f for f in feeds.dispute_feeds(d)
+                                       if f.kind == DocketKind.name])
     return added
 
 
