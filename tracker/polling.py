@@ -124,6 +124,9 @@ def _merge_once(db: Location, lock_timeout: float, snapshot: Store, chosen: Sequ
         trial = copy.deepcopy(summary)
         try:
             with open_store(db, write=True, lock_timeout=lock_timeout, reuse=snapshot) as store:
+                seen = [url for url in early.urls.values() if url]
+                store.prefetch("articles", seen)
+                store.prefetch("entries", seen)
                 merge(store, chosen, results, trial, config, early)
             return trial
         except ConcurrentEditError:

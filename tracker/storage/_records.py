@@ -98,6 +98,9 @@ class Records:
 
     # -- documents, for copy, export and doctor -----------------------------------------------
 
+    def prefetch(self, table: str, keys: Iterable[str]) -> None:
+        """A hint that these records will be read: a backend may read them ahead at once."""
+
     def documents(self, table: str) -> Iterator[tuple[str, Any]]:
         """Every (key, document) of a table, as stored (a document may be malformed)."""
         yield from self._scan(table)
