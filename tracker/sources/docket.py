@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from tracker.models import Event, Feed
 from tracker.sources.base import Kind, Working
+from tracker.text import inert
 from tracker.urls import host_of
 
 if TYPE_CHECKING:
@@ -33,12 +34,13 @@ _DOCKET_PATH = re.compile(r"^/docket/\d+/(?:[^/]+/)?feed/?$")
 
 
 def anchor(entry: Entry) -> str:
-    """What identifies a docket entry: its link's anchor, else its id, else its link."""
+    """What identifies a docket entry: its link's anchor, else its id, else its link
+    (without control characters: it is stored, and feed text is untrusted)."""
     for candidate in (entry.link, entry.guid):
         fragment = candidate.partition("#")[2]
         if fragment:
-            return fragment[:200]
-    return (entry.guid or entry.link)[:500]
+            return inert(fragment[:200])
+    return inert((entry.guid or entry.link)[:500])
 
 
 def number(entry: Entry, key: str) -> int | None:
