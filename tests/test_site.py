@@ -87,6 +87,13 @@ def test_atom_parses_back() -> None:
     # without a base URL the feeds still parse, with URNs for ids and no self link
     bare = feedparser.parse(build()["feed.atom"])
     assert not bare.bozo and bare.feed.id == "urn:tracker:feed:all"
+    assert "self" not in [link.rel for link in bare.feed.get("links", [])]
+    # an event with no source and no page to link to carries its text as the content
+    disputes, coverage = fixed_store()
+    disputes[0].events.append(Event(date="2026-01-14", text="Unsourced note", recorded=STAMP))
+    blob = site.build(disputes, coverage, as_of=date(2026, 1, 15))["feed.atom"].decode()
+    [entry] = [e for e in blob.split("<entry>") if "Unsourced note" in e]
+    assert "<link" not in entry and '<content type="text">2026-01-14: Unsourced note' in entry
 
 
 def test_site_command_is_byte_stable(run: Run, seeded: Path, tmp_path: Path) -> None:

@@ -142,7 +142,9 @@ def atom(*, feed_id: str, title: str, subtitle: str, entries: Sequence[Entry],
         if e.link:
             out.append(f'    <link rel="alternate" href="{xml(e.link)}"/>')
         out += [f'    <category term="{xml(c)}"/>' for c in e.categories]
-        out += [f'    <summary type="text">{xml(e.summary)}</summary>', "  </entry>"]
+        # An entry without a link must carry its content (RFC 4287, 4.1.1.1).
+        tag = "summary" if e.link else "content"
+        out += [f'    <{tag} type="text">{xml(e.summary)}</{tag}>', "  </entry>"]
     out.append("</feed>")
     return "\n".join(out) + "\n"
 
