@@ -21,7 +21,7 @@ Ref = Annotated[str, typer.Argument(help="Feed URL or id (from `feed list`).")]
 FEED_COLUMNS = [  # which feed, and whether it works, survive any width
     Column("ID", "id", style="dim", no_wrap=True, priority=0),
     Column("Feed", "label", max_width=34, min_width=12, priority=0,
-           value=lambda r: r["name"] or r["title"] or r["url"]),
+           value=lambda r: r["name"] or r["title"] or _short(r["url"])),
     Column("Kind", "kind", no_wrap=True, priority=4),
     Column("Dispute", "dispute", no_wrap=True, priority=3),
     Column("Last poll", "polled", no_wrap=True, priority=2,
@@ -48,11 +48,20 @@ def _state(row: dict[str, Any]) -> str:
 
 
 def _next(row: dict[str, Any]) -> str:
-    """When the next poll will try the feed, and why then."""
+    """When the next poll will try the feed, and why then (the error is in Status)."""
     nxt = row["next_try"]
     when = nxt[:16].replace("T", " ") if nxt[:1].isdigit() else nxt
-    return when if row["next_try_why"] in ("ok", "never polled") else (
-        f"{when}: {row['next_try_why']}")
+    why, error = row["next_try_why"], row["last_error"]
+    if error and why.endswith(error):
+        why = why[: -len(error)].rstrip(": ")
+    return when if why in ("ok", "never polled") else f"{when}: {why}"
+
+
+def _short(url: str) -> str:
+    """A feed without a name, labelled by its address: shortened, never folded mid-URL
+    (the whole address is in --wide, --json and --csv)."""
+    bare = url.split("://", 1)[-1]
+    return bare if len(bare) <= 24 else bare[:23] + "…"
 
 
 @feed_app.command("list")
