@@ -272,7 +272,7 @@ def test_refresh_of_a_seeded_docket_ignores_the_judges_initials(run, seeded, api
     assert r.exit_code == 0, r.stderr
     changes = json.loads(r.stdout)["changes"]
     assert not any("docket number" in c for c in changes)
-    assert any("assigned to Sidney H. Stein" in c for c in changes)
+    assert not any("assigned to" in c for c in changes)  # the seed names the judge
     forum = show(run, "nyt-v-openai")["forums"][0]
     assert (forum["docket"], forum["judge"]) == ("1:23-cv-11195-SHS", "Sidney H. Stein")
 
