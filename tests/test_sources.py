@@ -96,6 +96,14 @@ def follow_docket(run, server, body: bytes) -> None:
     assert result.exit_code == 0, result.stderr
 
 
+def test_a_docket_feed_without_a_dispute_is_refused(run, seeded, db):
+    before = db.read_bytes()
+    result = run("feed", "add", "https://www.courtlistener.com/docket/68117049/feed/",
+                 "--no-check")  # the kind comes from the address
+    assert result.exit_code == 2 and "needs the dispute" in result.stderr
+    assert db.read_bytes() == before
+
+
 def test_each_docket_entry_is_one_event_identified_by_its_anchor(run, seeded, server):
     follow_docket(run, server, docket_feed(ten_entries()))
     assert poll(run)["events_new"] == 10
@@ -265,6 +273,7 @@ def test_an_outage_longer_than_three_polls_recovers_on_its_own(run, seeded, serv
         mail.append((result.exit_code, result.stdout + result.stderr))
     assert all(code == 3 for code, _ in mail)  # failing or backing off: exit 3 every time
     assert mail[0][1].startswith(f"feed failing: {url} (HTTP 503")
+    assert mail[0][1].rstrip().endswith("next try 2026-11-02 12:20 UTC")
     assert mail[0][1].count("\n") == 1 and all(text == "" for _, text in mail[1:])
     assert tried == [True, True, True, False, True, False, False]  # waits 5, 10, 20, 40 min
     feed = as_json(run("feed", "list", "--json"))[0]

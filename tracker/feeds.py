@@ -63,6 +63,9 @@ def add_feeds(store: Store, feeds: Iterable[Feed]) -> tuple[list[Feed], list[Fee
 
 
 def add_feed(store: Store, feed: Feed) -> Feed:
+    if feed.kind == "docket" and not feed.dispute:
+        raise InputError("a docket feed needs the dispute its entries belong to",
+                         hint="add --dispute SLUG")
     added, _ = add_feeds(store, [feed])
     if not added:
         raise ConflictError(f"already subscribed to {feed.url}")
