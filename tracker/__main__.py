@@ -1,3 +1,3 @@
-from tracker.cli import main
+from tracker._start import main  # first: Ctrl-C handled from here on
 
 main()

@@ -42,7 +42,11 @@ def _watch(sentinel: int) -> None:
 
 
 def tie_to_parent(parent_pid: int) -> None:
-    """Make this helper process end when `parent_pid` (its parent) ends."""
+    """Make this helper process end when `parent_pid` (its parent) ends, and leave Ctrl-C
+    to the parent (which stops the helpers) instead of printing a traceback of its own."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     _death_signal()
     if os.getppid() != parent_pid:  # the parent died before the death signal was set
         os._exit(1)

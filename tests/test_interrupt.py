@@ -1,0 +1,89 @@
+"""Ctrl-C at any moment of a command ends it quietly (exit 130), never with a traceback."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+
+import pytest
+
+from tests import procs
+from tests.feedserver import FeedServer, Route, rss
+from tests.test_lifeline import alive, children, until
+
+# Moments after tracker's first instruction to interrupt at: the imports (~0.3 s), the
+# store read, the output. They sweep the start-up; no result depends on how long anything
+# takes. (Before its first instruction the interpreter is still starting; see README.)
+MOMENTS = (0.0, 0.01, 0.03, 0.06, 0.1, 0.15, 0.2, 0.3, 0.4, 0.5)
+# What the console script does (import tracker._start, then main), saying when it began.
+_SCRIPT = ("import sys, tracker._start as start; sys.stderr.write('STARTED\\n'); "
+           "sys.stderr.flush(); sys.argv = ['tracker', *sys.argv[1:]]; start.main()")
+
+
+def _interrupt_at(delay: float, *args: str) -> tuple[int, str]:
+    child = subprocess.Popen([sys.executable, "-c", _SCRIPT, *args], cwd=procs.ROOT,
+                             stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, text=True)
+    assert child.stderr is not None
+    assert child.stderr.readline() == "STARTED\n"
+    time.sleep(delay)
+    child.send_signal(signal.SIGINT)
+    _, err = child.communicate(timeout=30)
+    return child.returncode, err
+
+
+@pytest.mark.parametrize("delay", MOMENTS)
+def test_ctrl_c_in_the_first_half_second_prints_no_traceback(run, seeded, delay):
+    code, err = _interrupt_at(delay, "dispute", "list", "--json")
+    assert "Traceback" not in err, err
+    assert code in (0, 130), (code, err)  # 0: it had already finished
+    if code == 130:
+        assert "interrupted" in err
+
+
+def test_the_console_script_starts_with_the_handler():
+    from importlib.metadata import entry_points
+
+    (script,) = [e for e in entry_points(group="console_scripts") if e.name == "tracker"]
+    assert script.value == "tracker._start:main"
+
+
+def test_ctrl_c_during_a_poll_stops_it_and_its_workers_quietly(run, seeded, isolated):
+    from tests.test_lifeline import _configure
+
+    _configure(isolated)
+    held = threading.Event()
+    with FeedServer() as server:
+        for i in range(10):
+            server.routes[f"/f{i}"] = Route(rss([{"title": "t", "link": f"https://n.example/{i}",
+                                                  "description": "d"}]),
+                                            hold=held if i % 2 else None)
+            assert run("feed", "add", server.url(f"/f{i}"), "--no-check").exit_code == 0
+        before = seeded.read_bytes()
+        poll = subprocess.Popen([sys.executable, "-m", "tracker", "poll"], cwd=procs.ROOT,
+                                stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE, text=True)
+        workers: set[int] = set()
+        try:
+            assert until(lambda: len(children(poll.pid)) >= 1, 30), "no worker started"
+            workers = children(poll.pid)
+            os.killpg(os.getpgid(poll.pid), 0)  # same process group as a terminal's Ctrl-C
+            for pid in (poll.pid, *workers):  # a terminal signals the whole group
+                os.kill(pid, signal.SIGINT)
+            _, err = poll.communicate(timeout=30)
+        finally:
+            held.set()
+            for w in workers:
+                if alive(w):
+                    os.kill(w, signal.SIGKILL)
+            if poll.poll() is None:
+                poll.kill()
+                poll.communicate()
+    assert "Traceback" not in err, err
+    assert poll.returncode == 130 and "interrupted" in err
+    assert until(lambda: not any(alive(w) for w in workers), 5)
+    assert seeded.read_bytes() == before  # the poll stopped before its merge
