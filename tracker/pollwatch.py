@@ -93,7 +93,11 @@ def skipped(feeds: Iterable[Feed], why: Callable[[Feed], str | None]) -> None:
 
 def explain(results: Sequence[Result], feeds: dict[str, Feed], disputes: Sequence[Dispute],
             subject_terms: Sequence[str]) -> None:
-    """Log why each news item matched its disputes (-v), and why the others did not (-vv)."""
+    """Log why each news item matched (-v), nearly matched (-v) or did not (-vv).
+
+    With the matcher's own `explain` (decisions with reasons) when it has one; otherwise
+    from the terms of each match.
+    """
     if not match_log.isEnabledFor(logging.INFO):
         return
     from tracker.matching import Matcher
@@ -106,17 +110,16 @@ def explain(results: Sequence[Result], feeds: dict[str, Feed], disputes: Sequenc
             continue
         for entry in result.parsed.entries:
             title = entry.title or entry.link
+            if explains is not None:
+                for decision in explains(entry.title, entry.summary, published=entry.published):
+                    _decision(title, decision)
+                continue
             found = matcher.match(entry.title, entry.summary)
             for m in found:
                 match_log.info("%r matched %s: %s", title, m.slug, _terms(m.terms))
-            if found or not match_log.isEnabledFor(logging.DEBUG):
-                continue
-            if explains is None:
+            if not found:
                 match_log.debug("%r matched no dispute: it names no claimant with a "
                                 "respondent and a subject term", title)
-                continue
-            for decision in explains(entry.title, entry.summary):
-                _debug_decision(title, decision)
 
 
 def _terms(terms: Iterable[str]) -> str:
@@ -128,13 +131,21 @@ def _terms(terms: Iterable[str]) -> str:
     return ", ".join(out)
 
 
-def _debug_decision(title: str, decision: Any) -> None:
-    """One line per dispute the matcher considered (the matching module's explain)."""
-    verdict = getattr(decision, "verdict", None) or getattr(decision, "outcome", "")
-    reasons = "; ".join(getattr(decision, "reasons", ()) or ()) or "no reason given"
+def _decision(title: str, decision: Any) -> None:
+    """One line for one dispute the matcher weighed: a match or a near miss at -v, the
+    rest at -vv."""
+    verdict = getattr(decision, "verdict", "")
+    reasons = "; ".join(getattr(decision, "reasons", ()) or ()) or _terms(decision.terms)
     missing = ", ".join(getattr(decision, "missing", ()) or ())
-    match_log.debug("%r vs %s: %s (%s)%s", title, getattr(decision, "slug", "?"),
-                    verdict or "no match", reasons, f"; missing {missing}" if missing else "")
+    lack = f"; missing {missing}" if missing else ""
+    if verdict == "match":
+        match_log.info("%r matched %s: %s", title, decision.slug, reasons)
+    elif verdict == "suggest":
+        match_log.info("%r nearly matched %s (kept for review): %s%s", title, decision.slug,
+                       reasons, lack)
+    else:
+        match_log.debug("%r did not match %s: %s%s", title, decision.slug,
+                        reasons or "nothing of it named", lack)
 
 
 def written(summary: PollSummary) -> None:

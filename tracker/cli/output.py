@@ -340,7 +340,7 @@ def emit(rows: Sequence[dict[str, Any]], columns: Sequence[Column], fmt: Format,
             out.width = screen
     if hidden:
         names = ", ".join(columns[i].header for i in hidden)
-        say(Text(f"{names} hidden to fit {out.width} columns (--wide shows all)", style="dim"))
+        say(Text(f"not shown at {out.width} columns: {names} (--wide)", style="dim"))
 
 
 def _plain(title: str | None, columns: Sequence[Column], cells: list[list[str]]) -> None:
