@@ -286,3 +286,13 @@ def test_refresh_refuses_without_a_docket_and_on_429(run, seeded, api):
     refused(run("dispute", "refresh", "nyt-v-openai"), seeded, before, "wait 3600 seconds",
             code=1)
     assert len(api) == 1
+
+
+def test_refresh_never_asks_more_than_a_minutes_allowance(run, seeded, api, tmp_path):
+    forums = "".join(f'[[forums]]\nname = "C{i}"\ncourtlistener_id = {i}\n' for i in range(1, 7))
+    case = tmp_path / "many.toml"
+    case.write_text(f'slug = "many"\ntitle = "Many"\n{forums}')
+    assert run("dispute", "add", "--from", str(case), "--no-follow").exit_code == 0
+    refused(run("dispute", "refresh", "many"), seeded, seeded.read_bytes(),
+            "has 6 CourtListener dockets", "5 requests a minute")
+    assert api == []

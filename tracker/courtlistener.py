@@ -29,6 +29,7 @@ API = f"{SITE}/api/rest/v4"
 TOKEN_ENV = "COURTLISTENER_TOKEN"
 MAX_BYTES = 2_000_000
 LIMITS = "a signed-in user may make 5 requests a minute, 50 an hour, 125 a day"
+PER_RUN = 5  # one command never makes more requests than a minute's allowance
 # Statuses after which a terminated docket needs no 'closed' event of its own.
 FINAL_STATUSES = frozenset({"judgment", "settled", "dismissed", "withdrawn", "closed"})
 

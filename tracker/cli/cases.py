@@ -116,6 +116,10 @@ def refresh(slug: str, *, json_: bool) -> None:
         raise InputError(f"'{slug}' has no forum with a CourtListener docket id",
                          hint=f"add one with 'tracker dispute forum edit {slug} 1 "
                               "--courtlistener ID'")
+    if len(ids) > courtlistener.PER_RUN:
+        raise InputError(f"'{slug}' has {len(ids)} CourtListener dockets; refreshing them "
+                         f"would pass the {courtlistener.PER_RUN} requests a minute allowed",
+                         hint="nothing was asked; " + courtlistener.LIMITS)
     api_token = _token()
     dockets = [courtlistener.fetch(number, api_token) for number in ids]
     with env().write() as store:
