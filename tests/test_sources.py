@@ -120,6 +120,8 @@ def test_each_docket_entry_is_one_event_identified_by_its_anchor(run, seeded, se
     assert sealed["text"] == "Entry #814 (no text)"
     muted = sorted(e["number"] for e in got if e["muted"])
     assert muted == [818, 819]  # pro hac vice, notice of appearance
+    page = run("dispute", "show", "nyt-v-openai").stdout
+    assert "Pro Hac Vice" not in page and "2 muted docket entries not shown" in page
     shown = as_json(run("dispute", "event", "list", "nyt-v-openai", "--json"))
     assert {e["number"] for e in shown if e["origin"] != "seed"} == {
         e["number"] for e in got if not e["muted"]}

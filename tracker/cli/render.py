@@ -217,6 +217,11 @@ def case_page(d: Dispute, coverage: list[Article], total_articles: int) -> Group
     timeline = _kv_table()
     for n, e in d.shown_timeline():
         timeline.add_row(Text.assemble((f"#{n} ", "dim"), safe(e.date)), _event_line(e))
+    muted = sum(e.muted for e in d.events)
+    if muted:
+        timeline.add_row("", Text(f"{muted} muted docket entr{'y' if muted == 1 else 'ies'} "
+                                  f"not shown: `tracker dispute event list {d.slug} --all`",
+                                  style="dim"))
     parts.append(timeline)
 
     shown = f"latest {len(coverage)} of {total_articles}" if total_articles > len(coverage) else \
