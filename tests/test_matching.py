@@ -269,7 +269,7 @@ def test_a_poll_builds_its_matcher_once_and_ships_it_built(monkeypatch: pytest.M
 
     from tracker import polling
 
-    digest = polling._Digest([NYT, CODA, GETTY], SUBJECTS)
+    digest = polling._Digest([NYT, CODA, GETTY], {"subject_terms": SUBJECTS})
     digest.prepare()  # in the main process, before the parser processes start
     shipped = pickle.dumps(digest)
     polling._compiled.clear()  # as in a fresh parser process

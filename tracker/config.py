@@ -34,10 +34,16 @@ MAXIMA = {"poll.concurrency": 1000, "poll.per_host": 1000, "poll.workers": 256,
           "poll.keep_unmatched_days": 36500, "news.days": 36500}
 
 
+# Tables whose keys are the user's to choose (a language code, a party's name).
+OPEN_TABLES = {"match.languages", "match.aliases"}
+
+
 def _merge(base: dict[str, Any], over: dict[str, Any], where: str, path: str = "") -> None:
     """Overlay `over` onto `base`, refusing unknown keys and values of the wrong type."""
     for key, value in over.items():
         dotted = f"{path}{key}"
+        if key not in base and path.rstrip(".") in OPEN_TABLES and isinstance(value, list):
+            base[key] = [""]  # a new language or party name: a list of strings, checked
         if key not in base:
             known = ", ".join(sorted(base)) or "none"
             raise ConfigError(f"{where}: unknown key '{dotted}'", hint=f"known keys here: {known}")

@@ -353,6 +353,7 @@ def news(store: Store, *, since: str | None = None, until: str | None = None,
     win = window(since=since, until=until, on=on, marker=read_marker(store.meta(MARKER)),
                  default_days=default_days, at=at, tz=tz)
     digest = build(store.disputes(), _arrived(store, win), win, tz)
+    digest.await_review = _awaiting(store)
     # With nothing new a set marker may stay: nothing lies between it and now, and a
     # look that finds nothing then costs no store write.
     if mark and not explicit and not (digest.empty() and win.how == SINCE_MARKER):
@@ -365,7 +366,15 @@ def since_poll(store: Store, started: str, tz: tzinfo | None = None) -> Digest:
     """What a poll that began at `started` attached and recorded (for `poll --quiet`)."""
     begin = when(started) or models.now()
     win = Window(begin - timedelta(microseconds=1), models.now(), "this poll")
-    return build(store.disputes(), _arrived(store, win), win, tz)
+    digest = build(store.disputes(), _arrived(store, win), win, tz)
+    digest.await_review = _awaiting(store)
+    return digest
+
+
+def _awaiting(store: Store) -> int:
+    from tracker.review import awaiting  # the review queue (issue 15)
+
+    return awaiting(store)
 
 
 def _arrived(store: Store, win: Window) -> list[Article]:

@@ -21,9 +21,10 @@ import _sre  # the regex engine's own lower case, for folding text as its IGNORE
 import html
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from datetime import date, timedelta
+from typing import Any, Literal
 
 from tracker.models import CLAIMANT_ROLES, RESPONDENT_ROLES, Dispute
 
@@ -34,14 +35,9 @@ _UNSPACED = "\u3005\u3007\u3040-\u30ff\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uf
 _SPACED = f"[^\\W{_UNSPACED}]"  # a letter or digit of a script that spaces its words
 _IS_SPACED = re.compile(_SPACED)
 _SCRIPT_CHANGE = re.compile(f"(?<={_SPACED})(?=[{_UNSPACED}])|(?<=[{_UNSPACED}])(?={_SPACED})")
-
-# Words for a claimant's own legal action: "<claimant>['s|の] <action>" names the dispute.
-# Words that are also verbs ("Getty appeals", "studios demand") count only after "'s".
-_ACTIONS = (
-    "lawsuit", "suit", "case", "complaint", "litigation", "trial", "ruling", "judgment",
-    "judgement", "訴訟", "裁判", "判決", "訴え", "要請", "要望",
-)  # fmt: skip
-_POSSESSED_ACTIONS = ("claim", "claims", "appeal", "challenge", "request", "demand")
+# Korean spaces its words but writes particles onto them ("오픈AI를", "뉴욕타임스가"): a
+# term ending in Hangul must start a word, and may be followed by anything.
+_IS_HANGUL = re.compile("[\uac00-\ud7a3\u1100-\u11ff\u3130-\u318f]")
 
 _FOLD = str.maketrans(
     {
@@ -96,12 +92,17 @@ def _describes(alias: str) -> bool:
     return any(word.islower() for word in alias.split())
 
 
+def _bounded_end(term: str) -> bool:
+    """Whether a normalised term must end at a word edge (see _IS_HANGUL)."""
+    return bool(_IS_SPACED.match(term[-1])) and not _IS_HANGUL.match(term[-1])
+
+
 def _branch(term: str) -> str:
     """A regex for one normalised term, minus the word boundary at its start."""
     body = "[ -]".join(re.escape(word) for word in _SEPARATORS.split(term))
     if not term.isupper():
         body = f"(?i:{body})"
-    return f"{body}(?!\\w)" if _IS_SPACED.match(term[-1]) else body
+    return f"{body}(?!\\w)" if _bounded_end(term) else body
 
 
 def _alternation(terms: Iterable[str]) -> str:
@@ -127,12 +128,99 @@ def _passing(text: str, start: int, end: int) -> bool:
     return bool(_BYLINE_BEFORE.search(before) and _BYLINE_AFTER.match(text, end))
 
 
+# -- words the rules look for around a claimant ----------------------------------------------
+
+# A claimant's own legal action: "<claimant>['s|の|의] <action>" names the dispute.
+# Words that are also verbs ("Getty appeals", "studios demand") count only after "'s".
+_ACTIONS = (
+    "lawsuit", "suit", "case", "complaint", "litigation", "trial", "ruling", "judgment",
+    "judgement", "訴訟", "裁判", "判決", "訴え", "要請", "要望", "소송", "제소", "诉讼", "起诉",
+    "Klage", "Urheberrechtsklage",
+)  # fmt: skip
+_POSSESSED_ACTIONS = ("claim", "claims", "appeal", "challenge", "request", "demand")
+# "<claimant> argues in its suit ...": the claimant speaking in its own proceedings.
+_FILINGS = ("lawsuit", "suit", "complaint", "case", "filing", "court filing", "court", "appeal",
+            "claim", "judge")  # fmt: skip
+_SPEAKS = ("argues|argued|says|said|claims|claimed|contends|contended|alleges|alleged|insists"
+           "|insisted|tells|told|warns|warned")
+# ... and the same action named before the claimant: "the suit brought by the Times",
+# "demanda del New York Times", "Klage der New York Times", "ação movida pelo NYT".
+_ACTION_BEFORE = re.compile(
+    r"(?i)(?<!\w)(?P<noun>lawsuit|suit|case|complaint|claims?|demand|request|challenge"
+    r"|litigation|legal action|appeal|demanda|querella|plainte|procès|klage|processo|ação"
+    r"|causa|denuncia|diffida)"
+    r"(?: (?:filed|brought|launched|lodged|presentada|interpuesta|déposée|intentée"
+    r"|eingereicht|erhoben|movida|aberta|intentata|promossa))?"
+    r" (?:by|from|of|de|del|du|des|von|der|do|da|dos|das|pelo|pela|por|della|dello|dei|dal"
+    r"|dalla)(?: (?:the|la|le|el|los|las|die|o|a|il|lo|os))?(?: |l')$"
+)
+_AGAINST_ANOTHER = re.compile(r"(?i) (?:against|v\.|vs\.|versus|contra|contre|gegen) ")
+
+# Syndication and attribution footers name an outlet, not a party: "The post ... appeared
+# first on <outlet>.", "This article originally appeared on ...", "© 2025 <company>".
+_FOOTER = re.compile(
+    r"(?i)(?:^|(?<=[.!?\"')] )|(?<=\n)|(?<= )\()"
+    r"(?:the post .{1,400}? appeared first on .{1,120}?"
+    r"|this (?:article|story|post|piece) (?:was |is )?(?:originally |first )?(?:appeared"
+    r"|published|posted|syndicated)(?: (?:on|in|at|by|from|with permission from))? .{1,120}?"
+    r"|(?:originally|first) (?:appeared|published|posted) (?:on|in|at|by) .{1,120}?"
+    r"|(?:read|see) (?:more|the (?:full|original) (?:story|article|post)) (?:at|on) .{1,120}?"
+    r"|continue reading(?: (?:at|on) .{1,120}?)?"
+    r"|(?:©|\(c\) ?(?=\d{4})|copyright ?(?:©|\(c\)|(?=\d{4}))) ?(?:\d{4}(?:-\d{4})? )?"
+    r"[^.\n]{1,80}?(?:\.? all rights reserved)?"
+    r"|(?:reporting|writing|editing) by [^\n]{1,160}?"
+    r")[.)]?(?=\n|$)"
+)
+
+
+def _strip_footers(field: str) -> tuple[str, list[str]]:
+    """A normalised field without its closing footers, and the footers taken off."""
+    taken = []
+    for _ in range(3):  # a field may close with two ("Read more at ... © 2025 ...")
+        m = _FOOTER.search(field)
+        if m is None:
+            break
+        taken.append(m.group().strip())
+        field = field[: m.start()].rstrip()
+    return field, taken
+
+
+def _item_text(title: str, summary: str) -> tuple[str, list[str]]:
+    """An item's normalised "title\\nsummary", the summary's footers removed, and those."""
+    body, footers = _strip_footers(_normalise(summary))
+    return _normalise(title) + "\n" + body, footers
+
+
 @dataclass(frozen=True)
 class Match:
     """A dispute an item is about, and the terms that decided it."""
 
     slug: str
     terms: tuple[str, ...]  # e.g. ("claimant:CODA", "respondent:OpenAI", "subject:training")
+
+
+Verdict = Literal["match", "suggest", "no"]
+
+
+@dataclass(frozen=True)
+class Decision:
+    """What the rules made of one item for one dispute, and why, in words a user can act on.
+
+    `match`: attach it; `suggest`: keep it for review (some signals, not all); `no`.
+    """
+
+    slug: str
+    verdict: Verdict
+    terms: tuple[str, ...]  # the signals found, as in Match.terms
+    missing: tuple[str, ...] = ()  # what would have made it a match ("a respondent" ...)
+    reasons: tuple[str, ...] = ()  # one sentence per signal, mention ignored or rule applied
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"dispute": self.slug, "verdict": self.verdict, "terms": list(self.terms),
+                "missing": list(self.missing), "reasons": list(self.reasons)}
+
+
+# -- case folding as the regex engine does it ------------------------------------------------
 
 
 def _case_fixes() -> dict[int, tuple[int, ...]]:
@@ -215,12 +303,18 @@ class _Terms(_Labels):
 
 _NOUNS = _Terms("subject", _ACTIONS)
 _VERBS = _Terms("subject", _POSSESSED_ACTIONS)
+_FILED = _Terms("subject", _FILINGS)
 # What follows a claimant named with its own action: "NYT lawsuit", "Getty's appeal",
-# "CODAの要請"; not "NYT lawsuit against ..." (a suit of its own against someone else).
+# "CODAの要請", "NYT argues in its suit"; not "NYT lawsuit against ..." (a suit of its own
+# against someone else).
 _OWN_ACTION = re.compile(
-    f"(?:(?:'s?)? ?の?(?P<noun>{_NOUNS.source})|'s? (?P<verb>{_VERBS.source}))"
-    r"(?! (?:against|v\.|vs\.|versus) )"
+    f"(?:(?:'s?)? ?[の의的가이는은]? ?(?P<noun>{_NOUNS.source})|'s? (?P<verb>{_VERBS.source})"
+    f"|,? (?:{_SPEAKS})(?: the)? (?:in|to) (?:its |the |a |new )?(?P<filed>{_FILED.source}))"
+    r"(?! (?:against|v\.|vs\.|versus|contra|contre|gegen) )"
 )
+
+
+# -- the automata ----------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -237,7 +331,7 @@ class _Term:
     def of(cls, norm: str) -> _Term:
         key = _key(norm)
         return cls(norm, _case_folded(key), key if norm.isupper() else None,
-                   bool(_IS_SPACED.match(norm)), bool(_IS_SPACED.match(norm[-1])))
+                   bool(_IS_SPACED.match(norm)), _bounded_end(norm))
 
     def found_at(self, text: str, start: int, end: int) -> bool:
         """Whether the automaton's hit at text[start:end] is a match of this term."""
@@ -266,6 +360,10 @@ class _Catalogue:
         if norm is None:
             norm = self._norms[term] = _normalise(term).strip(" -")
         return norm
+
+    def ids(self, terms: Iterable[str]) -> set[int]:
+        """The ids of `terms` (normalised first), leaving out those that normalise to ""."""
+        return {self.id(norm) for norm in map(self.normalised, terms) if norm}
 
     def id(self, norm: str) -> int:
         found = self._ids.get(norm)
@@ -314,88 +412,233 @@ class _Side(_Labels):
             if norm:
                 self.ids.add(catalogue.id(norm))
 
-    def _hits(self, hits: _Hits) -> list[tuple[int, int, int]]:
-        """This side's hits as (start, -length of the term, -end), in the order the
+    def _hits(self, hits: _Hits) -> list[tuple[int, int, int, int]]:
+        """This side's hits as (start, -length of the term, -end, id), in the order the
         regex alternation (longest term first) would have tried them."""
         terms = self._catalogue.terms
-        return sorted((start, -len(terms[i].norm), -end)
+        return sorted((start, -len(terms[i].norm), -end, i)
                       for i in hits.keys() & self.ids for start, end in hits[i])
+
+    def found(self, hits: _Hits) -> bool:
+        return not hits.keys().isdisjoint(self.ids)
 
     def first(self, text: str, hits: _Hits) -> str | None:
         """The label of the first term in `text`, or None."""
         found = self._hits(hits)
         if not found:
             return None
-        start, _, end = found[0]
+        start, _, end, _ = found[0]
         return self.label(text[start:-end])
 
-    def first_named(self, text: str, hits: _Hits) -> str | None:
-        """The label of the first mention that is not a source or an example, or None."""
+    def first_named(self, text: str, hits: _Hits) -> tuple[str, int, int] | None:
+        """The label and place of the first mention that is not a source or an example."""
         pos = 0
-        for start, _, end in self._hits(hits):
+        for start, _, end, _ in self._hits(hits):
             if start < pos:  # inside a passing mention, or shorter than the one tried here
                 continue
             if not _passing(text, start, -end):
-                return self.label(text[start:-end])
+                return self.label(text[start:-end]), start, -end
             pos = -end
         return None
 
     def own_action(self, text: str, hits: _Hits) -> tuple[str, ...] | None:
-        """The terms of one of these names followed by its own action ("NYT lawsuit")."""
+        """The terms of one of these names with its own action ("NYT lawsuit", "Getty says
+        in its complaint", "the suit brought by the Times"), or None."""
         pos = 0
-        for start, _, end in self._hits(hits):
+        for start, _, end, _ in self._hits(hits):
             if start < pos:
                 continue
             m = _OWN_ACTION.match(text, -end)
-            if m is None:  # a shorter name here, or a later one, may still be followed
+            if m is not None:
+                if not _passing(text, start, m.end()):
+                    action = (_NOUNS.label(m["noun"]) if m["noun"] else _VERBS.label(m["verb"])
+                              if m["verb"] else _FILED.label(m["filed"]))
+                    return (self.label(text[start:-end]), action)
+                pos = m.end()
                 continue
-            if not _passing(text, start, m.end()):
-                action = _NOUNS.label(m["noun"]) if m["noun"] else _VERBS.label(m["verb"])
-                return (self.label(text[start:-end]), action)
-            pos = m.end()
+            before = _ACTION_BEFORE.search(text, max(0, start - 60), start)
+            if (before is not None and not _AGAINST_ANOTHER.match(text, -end)
+                    and not _passing(text, before.start(), -end)):
+                return (self.label(text[start:-end]), f"subject:{before['noun'].lower()}")
         return None
+
+
+class _Subject(_Side):
+    """Subject terms: the configured ones (each for every language, or for some), a
+    dispute's include terms and signature phrases; some configured ones are weak."""
+
+    def __init__(self, terms: list[str], catalogue: _Catalogue, *,
+                 languages: dict[int, frozenset[str]] | None = None,
+                 weak: frozenset[int] = frozenset(), broad: frozenset[int] = frozenset(),
+                 strong: Iterable[str] = (), signature: Iterable[str] = ()) -> None:
+        signature = list(signature)
+        super().__init__("subject", [*terms, *strong, *signature], catalogue)
+        self.terms = terms
+        # Which term names the subject when several are found: the first in the text,
+        # except that broad ones ("presses", "clash") give way to any other.
+        self.broad = frozenset(broad) - catalogue.ids([*strong, *signature])
+        self.languages = languages or {}  # term id -> languages it applies to; absent: all
+        self.weak = weak - catalogue.ids([*strong, *signature])
+        self.signature = _Side("signature", signature, catalogue)
+
+    def with_own(self, include: list[str], signature: list[str],
+                 catalogue: _Catalogue) -> _Subject:
+        """These subject terms plus a dispute's own include terms and signature phrases."""
+        if not include and not signature:
+            return self
+        return _Subject(self.terms, catalogue, languages=self.languages, weak=self.weak,
+                        broad=self.broad, strong=include, signature=signature)
+
+    def best(self, text: str, hits: _Hits, language: str) -> tuple[str, bool] | None:
+        """The label of the first strong subject term found (broad ones last, weak ones
+        only if no other), and whether it is weak; terms of another language than the
+        item's do not count."""
+        found = []
+        for start, _, end, i in self._hits(hits):
+            langs = self.languages.get(i)
+            if langs is not None and language and language not in langs:
+                continue
+            found.append((i in self.weak, i in self.broad, start, -end))
+        if not found:
+            return None
+        weak, _, start, end = min(found)
+        return self.label(text[start:end]), weak
+
+
+_CLAIMANT_SIDE, _RESPONDENT_SIDE, _SUBJECT = "a claimant", "a respondent", "a subject term"
+
+
+def _date(value: str | None) -> date | None:
+    """The first day of an ISO date, month or year ("2025-10", "2023"), or None."""
+    if not value:
+        return None
+    text = str(value)[:10]
+    parts = [*text.split("-"), "01", "01"][:3]
+    try:
+        return date(int(parts[0]), int(parts[1] or 1), int(parts[2] or 1))
+    except ValueError:
+        return None
+
+
+def _quoted(label: str) -> str:
+    return f'"{label.partition(":")[2]}"'
 
 
 class _Rule:
     """A dispute's rule: the term ids of each side, of its subject and of its exclusions."""
 
-    def __init__(self, dispute: Dispute, subject: _Subject, catalogue: _Catalogue) -> None:
+    def __init__(self, dispute: Dispute, subject: _Subject, catalogue: _Catalogue,
+                 aliases: dict[str, list[str]], early_days: int) -> None:
         self.slug = dispute.slug
-        sides = [(p.role, n) for p in dispute.parties for n in p.names()]
-        self.claimant = _Side("claimant", (n for r, n in sides if r in CLAIMANT_ROLES), catalogue)
+        sides = [(p.role, n) for p in dispute.parties for n in _names(p, aliases)]
+        claimants = [n for r, n in sides if r in CLAIMANT_ROLES]
+        self.claimant = _Side("claimant", claimants, catalogue)
         self.respondent = _Side("respondent", (n for r, n in sides if r in RESPONDENT_ROLES),
                                 catalogue)
-        include = dispute.match.get("include", [])
-        self.subject = subject if not include else _Side(
-            "subject", [*subject.terms, *include], catalogue)
+        self.subject = subject.with_own(list(dispute.match.get("include", [])),
+                                        list(dispute.match.get("signature", [])), catalogue)
         self.exclude = _Side("exclude", dispute.match.get("exclude", []), catalogue)
         # A claimant itself named with its own action ("NYT lawsuit"); not a member, whose
         # actions are its own, nor a description ("Japanese studios"), which is not a name.
         self.own = _Side("claimant", (n for r, n in sides if r == "claimant" and not _describes(n)),
                          catalogue)
+        # Descriptions of the claimant side ("Japanese anime studios") also match with a
+        # few words between theirs: "Japanese anime and game studios".
+        self.loose = [(n, _loose_pattern(catalogue.normalised(n))) for n in claimants
+                      if _describes(n) and len(catalogue.normalised(n).split()) > 1]
+        self.loose_ids = catalogue.ids(catalogue.normalised(n).split()[0] for n, _ in self.loose)
+        self._loose: list[tuple[str, re.Pattern[str]]] | None = None
+        begun = _date(dispute.started)
+        self.early = begun - timedelta(days=early_days) if begun and early_days else None
+        self.started = dispute.started
 
-    def match(self, text: str, hits: _Hits) -> Match | None:
-        """The match for normalised `text`, whose terms' hits are `hits`, or None."""
-        claimant = self.claimant.first_named(text, hits)
-        if claimant is None:
-            return None
-        respondent = self.respondent.first_named(text, hits)
-        if respondent is not None:
-            subject = self.subject.first(text, hits)
-            terms: tuple[str, ...] | None = (claimant, respondent, subject) if subject else None
+    def _loosely(self, text: str) -> tuple[str, int, int] | None:
+        if self._loose is None:
+            self._loose = [(n, re.compile(p)) for n, p in self.loose]
+        for name, pattern in self._loose:
+            for m in pattern.finditer(text):
+                if not _passing(text, m.start(), m.end()):
+                    return f"claimant:{name}", m.start(), m.end()
+        return None
+
+    def decide(self, text: str, hits: _Hits, language: str, published: str | None,
+               footers: Sequence[str]) -> Decision:
+        """What the rules make of normalised `text`, whose terms' hits are `hits`."""
+        reasons = [f"ignored a footer naming its source: {f[:80]!r}" for f in footers]
+        excluded = self.exclude.first(text, hits)
+        if excluded:
+            return Decision(self.slug, "no", (excluded,), (),
+                            (*reasons, f"excluded by the dispute's term {_quoted(excluded)}"))
+        named = self.claimant.first_named(text, hits)
+        loosely = False
+        if named is None and self.loose:
+            named = self._loosely(text)
+            loosely = named is not None
+        if named is None and self.claimant.found(hits):
+            reasons.append("a claimant is named only as a source or an example")
+        claimant = named[0] if named else None
+        found = self.respondent.first_named(text, hits)
+        respondent = found[0] if found else None
+        if respondent is None and self.respondent.found(hits):
+            reasons.append("a respondent is named only as a source or an example")
+        best = self.subject.best(text, hits, language)
+        subject, weak = best if best else (None, False)
+        signature = self.subject.signature.first(text, hits)
+        own = self.own.own_action(text, hits) if claimant and not loosely else None
+        if claimant:
+            reasons.append(f"names the claimant side: {_quoted(claimant)}"
+                           + (" (a description, loosely)" if loosely else ""))
+        if respondent:
+            reasons.append(f"names the respondent side: {_quoted(respondent)}")
+        if signature:
+            reasons.append(f"has the dispute's signature phrase {_quoted(signature)}")
+        elif subject:
+            reasons.append(f"has the subject term {_quoted(subject)}" + (" (weak)" if weak else ""))
+        terms: tuple[str, ...]
+        if claimant and respondent and subject:
+            terms, full = (claimant, respondent, subject), not weak
+        elif own:
+            terms, full = own, True
+            reasons.append(f"names the claimant with its own action: {_quoted(own[1])}")
         else:
-            terms = self.own.own_action(text, hits)
-        if terms is None or self.exclude.first(text, hits):
-            return None
-        return Match(self.slug, terms)
+            terms = tuple(t for t in (claimant, respondent, signature or subject) if t)
+            full = False
+        missing = [what for what, got in ((_CLAIMANT_SIDE, claimant), (_RESPONDENT_SIDE,
+                   respondent or own), (_SUBJECT, subject or own)) if not got]
+        if weak and not missing and not own:
+            missing.append("a stronger subject term than " + _quoted(subject or ""))
+        when = _date(published)
+        if full and when and self.early and when < self.early:
+            strong = signature or (self.own.first_named(text, hits) and respondent and not weak)
+            if not strong:
+                full = False
+                missing.append("stronger evidence: the claimant itself or a signature phrase")
+                reasons.append(f"dated {when.isoformat()}, well before the dispute began "
+                               f"({self.started})")
+        if full:
+            return Decision(self.slug, "match", terms, (), tuple(reasons))
+        # Some signals: worth a look when the claimant side is named with one other, or a
+        # respondent with the dispute's own signature phrase.
+        some = (claimant and (respondent or (subject and not weak))) or (respondent and signature)
+        if some or (claimant and respondent and subject):
+            return Decision(self.slug, "suggest", terms, tuple(missing), tuple(reasons))
+        return Decision(self.slug, "no", terms, tuple(missing), tuple(reasons))
 
 
-class _Subject(_Side):
-    """The configured subject terms, shared by every dispute without include terms."""
+def _loose_pattern(norm: str) -> str:
+    """A regex for a description's words in order, up to three other words between each."""
+    words = [re.escape(w) for w in _SEPARATORS.split(norm)]
+    if len(words[-1]) > 3 and words[-1].endswith("s"):
+        words[-1] += "?"  # "Japanese anime studio" too
+    gap = r"(?:[ -][^ \n]+){0,3}?[ -]"
+    return r"(?i)(?<!\w)" + gap.join(words) + r"(?!\w)"
 
-    def __init__(self, terms: list[str], catalogue: _Catalogue) -> None:
-        super().__init__("subject", terms, catalogue)
-        self.terms = terms
+
+def _names(party: Any, aliases: dict[str, list[str]]) -> list[str]:
+    """A party's names, plus the aliases the config gives any of them (other scripts)."""
+    names = party.names()
+    extra = [a for n in names for a in aliases.get(n, ())]
+    return [*names, *(a for a in extra if a not in names)]
 
 
 class Matcher:
@@ -404,32 +647,93 @@ class Matcher:
     Every alias and term of every dispute goes into Aho-Corasick automata (pyahocorasick,
     a C implementation), so one pass over an item's text finds every term of every
     dispute, and the cost of an item does not grow with the number of disputes. Only the
-    disputes whose claimant the item names are then decided, by the same rules as ever.
+    disputes whose claimant (or signature phrase) the item names are then decided.
     A Matcher pickles, automata included: a poll builds it once and ships it to its
     parser processes.
+
+    `settings` is the config's [match] table: subject_terms (any language), broad_terms,
+    languages (subject terms per language), weak_terms, aliases (other-script names of
+    any party) and early_days.
     """
 
-    def __init__(self, disputes: Iterable[Dispute], subject_terms: Iterable[str]) -> None:
+    def __init__(self, disputes: Iterable[Dispute], subject_terms: Iterable[str] | None = None,
+                 settings: Mapping[str, Any] | None = None) -> None:
+        settings = dict(settings or {})
         catalogue = self._catalogue = _Catalogue()
-        subject = _Subject(list(subject_terms), catalogue)
-        self._rules = [_Rule(d, subject, catalogue) for d in sorted(disputes, key=lambda d: d.slug)]
-        self._by_claimant: dict[int, list[int]] = {}
+        base = list(subject_terms if subject_terms is not None
+                    else settings.get("subject_terms", []))
+        by_language: dict[str, list[str]] = dict(settings.get("languages", {}))
+        langs: dict[str, set[str]] = {}
+        for lang, words in by_language.items():
+            for w in words:
+                langs.setdefault(w, set()).add(lang)
+        general = catalogue.ids(base)
+        languages = {catalogue.id(catalogue.normalised(t)): frozenset(ls)
+                     for t, ls in langs.items() if catalogue.normalised(t)}
+        languages = {i: ls for i, ls in languages.items() if i not in general}
+        weak = frozenset(catalogue.ids(settings.get("weak_terms", [])))
+        broad_terms = list(settings.get("broad_terms", []))
+        broad = frozenset(catalogue.ids(broad_terms)) - weak
+        subject = _Subject([*base, *broad_terms, *langs], catalogue, languages=languages,
+                           weak=weak, broad=broad)
+        aliases = {k: list(v) for k, v in dict(settings.get("aliases", {})).items()}
+        early = int(settings.get("early_days", 0))
+        self._rules = [_Rule(d, subject, catalogue, aliases, early)
+                       for d in sorted(disputes, key=lambda d: d.slug)]
+        self._by_trigger: dict[int, list[int]] = {}
         for index, rule in enumerate(self._rules):
-            for i in rule.claimant.ids:
-                self._by_claimant.setdefault(i, []).append(index)
+            for i in rule.claimant.ids | rule.subject.signature.ids | rule.loose_ids:
+                self._by_trigger.setdefault(i, []).append(index)
         # Two automata: most items name no claimant and pass through the first one only.
-        self._claimants = catalogue.automaton(self._by_claimant)
+        self._triggers = catalogue.automaton(self._by_trigger)
         others = {i for r in self._rules for s in (r.respondent, r.subject, r.exclude)
                   for i in s.ids}
-        self._others = catalogue.automaton(others - self._by_claimant.keys())
+        self._others = catalogue.automaton(others - self._by_trigger.keys())
 
-    def match(self, title: str, summary: str = "") -> list[Match]:
-        """The disputes the item is about, sorted by slug."""
-        text = _normalise(title) + "\n" + _normalise(summary)
+    def _prepare(self, title: str, summary: str, language: str | None
+                 ) -> tuple[str, str, list[str], _Hits]:
+        text, footers = _item_text(title, summary)
+        if language is None:
+            from tracker.languages import detect
+
+            language = detect(text)
         folded = _case_folded(text)
-        hits = self._catalogue.hits(self._claimants, text, folded, {})
+        hits = self._catalogue.hits(self._triggers, text, folded, {})
+        if hits:
+            self._catalogue.hits(self._others, text, folded, hits)
+        return text, language, footers, hits
+
+    def decide(self, title: str, summary: str = "", *, published: str | None = None,
+               language: str | None = None) -> list[Decision]:
+        """The matches and suggestions for an item, sorted by slug (None: detect its
+        language from the text)."""
+        text, language, footers, hits = self._prepare(title, summary, language)
         if not hits:
             return []
-        candidates = sorted({rule for i in hits for rule in self._by_claimant[i]})
-        self._catalogue.hits(self._others, text, folded, hits)
-        return [m for i in candidates if (m := self._rules[i].match(text, hits))]
+        candidates = sorted({rule for i in hits for rule in self._by_trigger.get(i, ())})
+        decided = (self._rules[i].decide(text, hits, language, published, footers)
+                   for i in candidates)
+        return [d for d in decided if d.verdict != "no"]
+
+    def match(self, title: str, summary: str = "", *, published: str | None = None,
+              language: str | None = None) -> list[Match]:
+        """The disputes the item is about, sorted by slug."""
+        return [Match(d.slug, d.terms) for d in self.decide(
+            title, summary, published=published, language=language) if d.verdict == "match"]
+
+    def explain(self, title: str, summary: str = "", *, published: str | None = None,
+                language: str | None = None) -> list[Decision]:
+        """The decision for every dispute, with its reasons, sorted by slug."""
+        text, language, footers, hits = self._prepare(title, summary, language)
+        if not hits:  # the respondents and subject terms too, for the reasons
+            self._catalogue.hits(self._others, text, _case_folded(text), hits)
+        return [rule.decide(text, hits, language, published, footers) for rule in self._rules]
+
+
+def explain(disputes: Iterable[Dispute], settings: Mapping[str, Any], title: str,
+            summary: str = "", *, published: str | None = None) -> list[Decision]:
+    """Why `title`/`summary` would or would not be attached to each of `disputes`.
+
+    `settings` is the config's [match] table. For `tracker match explain` and -v logs.
+    """
+    return Matcher(disputes, settings=settings).explain(title, summary, published=published)

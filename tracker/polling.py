@@ -25,7 +25,7 @@ if TYPE_CHECKING:  # fetching imports httpx and feedparser: only commands that f
     import httpx
 
     from tracker.fetching import Entry, Parsed, Result
-    from tracker.matching import Match, Matcher
+    from tracker.matching import Decision, Matcher
 
 NEWS_TITLE_MAX = 300
 
@@ -49,6 +49,7 @@ class PollSummary:
     articles_updated: int = 0
     articles_attached: int = 0
     articles_merged: int = 0  # news-search stories joined to their publisher's copy
+    suggestions_new: int = 0  # items kept for the review queue (`tracker review`)
     events_new: int = 0
     events_updated: int = 0
     failures: list[dict[str, str]] = field(default_factory=list)
@@ -135,10 +136,17 @@ def _merge_once(db: Location, lock_timeout: float, snapshot: Store, chosen: Sequ
     raise AssertionError("unreachable")
 
 
-def _matcher(disputes: Sequence[models.Dispute], terms: Sequence[str]) -> Matcher:
+def _matcher(disputes: Sequence[models.Dispute], settings: dict[str, Any]) -> Matcher:
     from tracker.matching import Matcher  # imports pyahocorasick: only when matching
 
-    return Matcher(disputes, terms)
+    return Matcher(disputes, settings=settings)
+
+
+def _language(entry: Entry, feed_language: str) -> str:
+    """The item's language: guessed from its text, else the feed's."""
+    from tracker.languages import detect
+
+    return detect(f"{entry.title}\n{entry.summary}") or feed_language
 
 
 def _signature(disputes: Sequence[models.Dispute]) -> list[tuple[str, str]]:
@@ -157,15 +165,15 @@ class _Digest:
     start (`prepare`); they inherit it (fork) or receive it with the digest (pickle).
     """
 
-    def __init__(self, disputes: Sequence[models.Dispute], terms: Sequence[str]) -> None:
-        self.disputes, self.terms = list(disputes), list(terms)
-        self.key = (tuple(_signature(disputes)), tuple(terms))
+    def __init__(self, disputes: Sequence[models.Dispute], settings: dict[str, Any]) -> None:
+        self.disputes, self.settings = list(disputes), dict(settings)
+        self.key = (tuple(_signature(disputes)), repr(sorted(self.settings.items())))
 
     @property
     def matcher(self) -> Matcher:
         if self.key not in _compiled:
             _compiled.clear()
-            _compiled[self.key] = _matcher(self.disputes, self.terms)
+            _compiled[self.key] = _matcher(self.disputes, self.settings)
         return _compiled[self.key]
 
     def prepare(self) -> None:
@@ -182,10 +190,22 @@ class _Digest:
             _compiled.clear()
             _compiled[self.key] = built
 
-    def __call__(self, parsed: Parsed) -> tuple[list[list[Match]], list[str | None]]:
-        match = self.matcher.match
-        return ([match(e.title, e.summary) for e in parsed.entries],
+    def __call__(self, parsed: Parsed) -> tuple[list[Decided], list[str | None]]:
+        return ([decide(self.matcher, e, parsed.language) for e in parsed.entries],
                 [_canonical(e.link) for e in parsed.entries])
+
+
+Decided = tuple[list["Decision"], str]  # an item's matches and suggestions, and its language
+
+
+def decide(matcher: Matcher, entry: Entry, feed_language: str) -> Decided:
+    language = _language(entry, feed_language)
+    return matcher.decide(entry.title, entry.summary, published=entry.published,
+                          language=language), language
+
+
+def _early_key(entry: Entry, feed_language: str) -> tuple[str, str, str, str]:
+    return (entry.title, entry.summary, entry.published or "", feed_language)
 
 
 class _EarlyMatches:
@@ -198,8 +218,8 @@ class _EarlyMatches:
 
     def __init__(self, disputes: Sequence[models.Dispute], config: Config) -> None:
         self.signature = _signature(disputes)
-        self.digest = _Digest(disputes, config.section("match").get("subject_terms", []))
-        self.found: dict[tuple[str, str], list[Match]] = {}
+        self.digest = _Digest(disputes, config.section("match"))
+        self.found: dict[tuple[str, str, str, str], Decided] = {}
         self.urls: dict[str, str | None] = {}  # item link -> canonical URL; None: invalid
 
     @property
@@ -214,7 +234,7 @@ class _EarlyMatches:
             result.digest = self.digest(result.parsed)
         matches, urls = result.digest
         for entry, found, url in zip(entries, matches, urls, strict=True):
-            self.found[(entry.title, entry.summary)] = found
+            self.found[_early_key(entry, result.parsed.language)] = found
             self.urls[entry.link] = url
 
 
@@ -236,14 +256,16 @@ def _working(store: Store, config: Config, now: str,
     # Its matcher compiles on first use: a poll where every feed answered 304 needs none.
     matching = early if early is not None and fresh else _EarlyMatches(disputes, config)
 
-    def match(entry: Entry) -> Sequence[Match]:
-        got = found.get((entry.title, entry.summary))
-        return matching.matcher.match(entry.title, entry.summary) if got is None else got
+    def decided(entry: Entry, feed_language: str) -> Decided:
+        got = found.get(_early_key(entry, feed_language))
+        return decide(matching.matcher, entry, feed_language) if got is None else got
 
     def canonical(link: str) -> str | None:
         return urls[link] if link in urls else _canonical(link)
 
-    return Working(store, now, match=match, canonical=canonical)
+    from tracker.review import Queue
+
+    return Working(store, now, decide=decided, canonical=canonical, review=Queue(store, now))
 
 
 def decide_feed(view: Working, feed: Feed, result: Result, kind: Kind, summary: PollSummary,
@@ -336,6 +358,8 @@ def apply(store: Store, plan: Plan, now: str, keep_days: int,
     cutoff = (datetime.fromisoformat(now) - timedelta(days=keep_days)).isoformat()
     expired = store.entries_seen_before(cutoff)
     store.delete_entries([*plan.done_kept, *expired])
+    if plan.review is not None:
+        plan.review.flush(keep_days)
     if store.dirty or summary is not None:
         store.put_feeds(plan.feeds)
         if summary is not None:
@@ -355,6 +379,7 @@ class RematchSummary:
     articles_checked: int = 0
     articles_new: int = 0
     articles_attached: int = 0
+    suggestions_new: int = 0
     attached: dict[str, list[dict[str, str]]] = field(default_factory=dict)
 
 
@@ -369,8 +394,10 @@ def rematch(store: Store, config: Config, *, days: int | None = None) -> Rematch
         if str(kept.get("seen", "")) < cutoff:
             continue
         out.entries_checked += 1
-        matches = view.match(_kept_entry(kept))
+        decisions, _ = view.decide(_kept_entry(kept), str(kept.get("language") or ""))
+        matches = view.matches(key, decisions)
         if not matches:
+            view.suggest(key, kept, decisions, None, seen=kept.get("seen"))
             continue
         article = Article(url=kept["url"], id=store.new_article_id(kept["url"]),
                           title=kept.get("title", ""),
@@ -383,16 +410,24 @@ def rematch(store: Store, config: Config, *, days: int | None = None) -> Rematch
         view.plan.done_kept.append(key)
         out.articles_new += 1
         view.link_matches(article, matches)
+        view.suggest(key, article, decisions, article, seen=kept.get("seen"))
     for article in store.articles():
         if article.first_seen < cutoff or article.url in view.plan.articles:
             continue
         out.articles_checked += 1
-        matches = view.match(_kept_entry({"title": article.title, "summary": article.summary}))
+        decisions, _ = view.decide(_kept_entry(
+            {"title": article.title, "summary": article.summary, "url": article.url,
+             "published": article.published}), article.language)
+        matches = view.matches(article.url, decisions)
         if any(article.link_for(m.slug) is None for m in matches):
             view.add_article(article)
             view.link_matches(article, matches)
+        view.suggest(article.url, article, decisions, article, seen=article.updated)
     store.put_articles(view.plan.articles.values())
     store.delete_entries(view.plan.done_kept)
+    if view.plan.review is not None:
+        view.plan.review.flush()
+    out.suggestions_new = view.plan.counts.suggestions_new
     out.articles_attached = view.plan.counts.articles_attached
     out.attached = view.plan.attached
     return out
@@ -402,7 +437,7 @@ def _kept_entry(kept: dict[str, Any]) -> Entry:
     from tracker.fetching import Entry
 
     return Entry(link=str(kept.get("url", "")), title=str(kept.get("title", "")),
-                 summary=str(kept.get("summary", "")))
+                 summary=str(kept.get("summary", "")), published=kept.get("published"))
 
 
 def news(store: Store, *, since: str | None = None, days: int = 7) -> tuple[str, dict[str, list]]:

@@ -37,6 +37,7 @@ COMMANDS = {
     "poll": "poll_cmds", "news": "poll_cmds", "rematch": "poll_cmds",
     "export": "exchange_cmds", "import": "exchange_cmds", "report": "exchange_cmds",
     "timeline": "exchange_cmds", "site": "site_cmds", "doctor": "doctor_cmds",
+    "review": "review_cmds", "match": "review_cmds",
 }  # fmt: skip
 
 

@@ -81,10 +81,16 @@ def show(ref: Ref, json_: JsonOpt = False) -> None:
     """
     with env().read() as store:
         article = core.get_article(store, ref)
-    if json_:
+        disputes = store.disputes() if not json_ else []
+    if json_:  # one shape per record: the reasons are `tracker match explain`'s JSON
         output.write_json(render.article_row(article))
         return
-    output.console().print(render.article_page(article))
+    from tracker import matching
+
+    why = [d for d in matching.explain(disputes, env().config.section("match"), article.title,
+                                       article.summary, published=article.published)
+           if d.verdict != "no" or article.link_for(d.slug)]
+    output.console().print(render.article_page(article, why))
 
 
 @article_app.command("link")

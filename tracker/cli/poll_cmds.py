@@ -51,6 +51,9 @@ def _report(summary: "PollSummary", quiet: bool) -> None:
         found = _poll_digest(env().db, summary.started)
         if not found.empty():
             _show_digest(found)
+    elif summary.suggestions_new:  # nothing attached, but something to look at (cron mails it)
+        output.console().print(f"{summary.suggestions_new} new suggestion(s) await review: "
+                               "tracker review")
     # One line when a feed starts failing and one when it recovers: what cron must mail.
     for f in summary.failing:
         when = str(f["next_try"])
@@ -167,7 +170,8 @@ def rematch(
         output.write_json(vars(summary))
         return
     output.say(f"checked {summary.entries_checked} kept item(s) and {summary.articles_checked} "
-               f"article(s): {summary.articles_attached} new link(s)")
+               f"article(s): {summary.articles_attached} new link(s), "
+               f"{summary.suggestions_new} new suggestion(s) to review")
     _print_attached(summary.attached)
 
 

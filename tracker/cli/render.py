@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from rich.table import Table
@@ -245,7 +246,8 @@ def case_page(d: Dispute, coverage: list[Article], total_articles: int) -> Group
     return Group(*parts)
 
 
-def article_page(a: Article) -> Group:
+def article_page(a: Article, why: Sequence[Any] = ()) -> Group:
+    """The article's page; `why`: the matcher's decisions (matching.Decision) to explain."""
     from rich.console import Group
     from rich.padding import Padding
 
@@ -263,6 +265,11 @@ def article_page(a: Article) -> Group:
                                                safe(how, "dim")))
     for feed in a.feeds:
         facts.add_row("Feed", safe(feed, "dim"))
+    for d in why:
+        lines = [f"{d.verdict}: " + "; ".join(d.reasons or ["no signal found"])]
+        if d.missing:
+            lines.append("missing: " + "; ".join(d.missing))
+        facts.add_row(f"Why {d.slug}", safe("\n".join(lines), "dim", multiline=True))
     parts: list[Any] = [safe(a.title or a.url, "bold"), facts]
     if a.summary:
         parts.append(Padding(safe(a.summary, multiline=True), (1, 0, 0, 0)))

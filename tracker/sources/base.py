@@ -23,8 +23,13 @@ from tracker.urls import host_of
 if TYPE_CHECKING:
     from tracker.config import Config
     from tracker.fetching import Entry, Request
-    from tracker.matching import Match
+    from tracker.matching import Decision, Match
+    from tracker.review import Queue
     from tracker.storage import ArticleQuery
+
+# What the matcher made of an item for the disputes it names (matches and suggestions,
+# see tracker.matching.Decision), and the item's language.
+Decided = tuple[list["Decision"], str]
 
 NEWS_TITLE_MAX = 300
 
@@ -48,6 +53,7 @@ class Counts:
     articles_updated: int = 0
     articles_attached: int = 0
     articles_merged: int = 0  # a news-search story joined to its publisher's copy
+    suggestions_new: int = 0  # items kept for the review queue
     events_new: int = 0
     events_updated: int = 0
 
@@ -66,6 +72,7 @@ class Plan:
     counts: Counts = field(default_factory=Counts)
     attached: dict[str, list[dict[str, str]]] = field(default_factory=dict)
     events: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # new, by dispute
+    review: Queue | None = None  # suggestions for the review queue (tracker.review)
 
 
 def story_key(title: str) -> str:
@@ -97,17 +104,35 @@ class Working:
     """The store as this poll has changed it so far: reads go to the plan first."""
 
     def __init__(self, lookup: Lookup, now: str, *,
-                 match: Callable[[Entry], Sequence[Match]],
-                 canonical: Callable[[str], str | None]) -> None:
+                 canonical: Callable[[str], str | None],
+                 decide: Callable[[Entry, str], Decided] | None = None,
+                 match: Callable[[Entry], Sequence[Match]] | None = None,
+                 review: Queue | None = None) -> None:
+        """`decide` gives an item's matches and suggestions; a plain `match` (only the
+        matches: tests) does as well when there is no review queue."""
         self.lookup = lookup
         self.now = now
-        self.plan = Plan()
-        self.match = match
+        self.plan = Plan(review=review)
+        if decide is None:
+            assert match is not None, "Working needs decide or match"
+            decide = _matches_only(match)
+        self.decide = decide  # (entry, the feed's language) -> Decided
         self.canonical = canonical
         self._stories: dict[str, list[str]] | None = None  # story_key -> article URLs
         self._since: datetime | None = None  # the oldest publication date indexed
 
     # -- reads ------------------------------------------------------------------------------
+
+    def match(self, entry: Entry) -> list[Decision]:
+        """The disputes `entry` is about (the matches the matcher made for it)."""
+        decisions, _ = self.decide(entry, "")
+        return [d for d in decisions if d.verdict == "match"]
+
+    def matches(self, url: str, decisions: Sequence[Decision]) -> list[Decision]:
+        """The matches among `decisions`, less the disputes a person rejected this item for."""
+        review = self.plan.review
+        return [d for d in decisions if d.verdict == "match"
+                and not (review is not None and review.rejected(url, d.slug))]
 
     def article(self, url: str) -> Article | None:
         if url in self.plan.removed_articles:
@@ -175,8 +200,13 @@ class Working:
         self.plan.articles.pop(article.url, None)
         self.plan.removed_articles.add(article.url)
 
-    def link_matches(self, article: Article, matches: Iterable[Match]) -> None:
+    def link_matches(self, article: Article, matches: Iterable[Match | Decision]) -> None:
+        review = self.plan.review
         for m in matches:
+            if review is not None:
+                if review.rejected(article.url, m.slug):
+                    continue  # a person said this item is not about that dispute
+                review.settled(article.url, m.slug)
             if core.attach(article, m.slug, "match", m.terms, self.now):
                 self.plan.counts.articles_attached += 1
                 self.plan.attached.setdefault(m.slug, []).append(
@@ -194,6 +224,23 @@ class Working:
                      "outlet": entry.source, "seen": self.now}, **extra)
         self.plan.kept[key] = kept
 
+    def suggest(self, url: str, item: Article | dict[str, Any], decisions: Sequence[Decision],
+                article: Article | None, seen: str | None = None) -> None:
+        """Keep the item's suggestions for the review queue (not for a linked dispute)."""
+        review = self.plan.review
+        if review is None:
+            return
+        from tracker.review import item_fields
+
+        for d in decisions:
+            if d.verdict != "suggest" or (article is not None and article.link_for(d.slug)):
+                continue
+            feeds = item.feeds if isinstance(item, Article) else item.get("feeds", [])
+            before = review.offered
+            review.offer(url, d.slug, item_fields(item, feeds), d.terms, d.missing, d.reasons,
+                         seen=seen)
+            self.plan.counts.suggestions_new += review.offered - before
+
     def record_event(self, slug: str, event: Event, new: bool) -> None:
         d = self.plan.disputes[slug]
         d.updated = self.now
@@ -206,6 +253,15 @@ class Working:
                      "source": event.source, "document": event.document})
         else:
             self.plan.counts.events_updated += 1
+
+
+def _matches_only(match: Callable[[Entry], Sequence[Match]]) -> Callable[[Entry, str], Decided]:
+    from tracker.matching import Decision
+
+    def decide(entry: Entry, language: str) -> Decided:
+        return [Decision(m.slug, "match", m.terms) for m in match(entry)], language
+
+    return decide
 
 
 def fill(article: Article, entry: Entry, language: str, now: str, *,
@@ -270,11 +326,13 @@ class ArticleKind(Kind):
             self.one(view, feed, entry, url, language)
 
     def one(self, view: Working, feed: Feed, entry: Entry, url: str, language: str) -> None:
-        matches = view.match(entry)
+        decisions, language = view.decide(entry, language)
         key = url  # articles and kept items are keyed on their canonical URL
+        matches = view.matches(key, decisions)
         article = view.article(key) or self.same_story(view, entry, url)
         if article is None and not matches:
             view.keep(key, url, feed, entry, language, **self.kept_extra(entry))
+            view.suggest(key, view.plan.kept[key], decisions, None)
             return
         if article is None:
             article = view.new_article(url)
@@ -288,6 +346,7 @@ class ArticleKind(Kind):
         if feed.url not in article.feeds:
             article.feeds.append(feed.url)
         view.link_matches(article, matches)
+        view.suggest(key, article, decisions, article)
 
     # Hooks for kinds whose items need more than a plain feed's.
 

@@ -22,7 +22,7 @@ Doc = dict[str, Any]
 # The tables every store has. A new kind of record gets its own table name: every
 # backend keeps any table (the SQL ones in one generic layout), and `store copy`,
 # `doctor` and the contract tests go over all of them.
-TABLES = ("disputes", "articles", "feeds", "entries", "meta")
+TABLES = ("disputes", "articles", "feeds", "entries", "meta", "suggestions")
 RECORD_TABLES = ("disputes", "articles", "feeds", "entries")
 
 
@@ -293,3 +293,18 @@ class Records:
         keys = list(ids)
         if keys:
             self._remove("entries", keys)
+
+    # -- the review queue: suggested (item, dispute) pairs and the decisions on them ----------
+
+    def suggestions(self) -> dict[str, dict[str, Any]]:
+        """Every suggestion, open or decided, by its key ("<article id>:<slug>")."""
+        return {key: dict(doc) for key, doc in self._scan("suggestions") if isinstance(doc, dict)}
+
+    def put_suggestions(self, docs: dict[str, dict[str, Any]]) -> None:
+        if docs:
+            self._put("suggestions", dict(docs))
+
+    def delete_suggestions(self, ids: Iterable[str]) -> None:
+        keys = list(ids)
+        if keys:
+            self._remove("suggestions", keys)

@@ -1,10 +1,13 @@
-"""The automaton matcher decides exactly as the rules of the regex matcher it replaced
-(issue 17).
-
-tests/matching_reference.py is the matcher as it was: one set of regexes per dispute. Both
-see the labelled headlines, the hand-made cases of test_matching.py, and random text built
+"""The automata's pre-filter never hides a decision: `decide` (only the disputes whose
+claimant, description or signature phrase the item names) gives exactly what `explain`
+(every dispute's rules, no pre-filter) calls a match or a suggestion; with the 3 seeded
+disputes and with 300, on the labelled headlines, hand-made cases and random text built
 from the disputes' own terms, citation phrases, separators and the characters that case
-folding treats specially; with the 3 seeded disputes and with 300.
+folding treats specially.
+
+(Landing issue 17 this file compared the automaton with the regex matcher it replaced,
+then kept in tests/matching_reference.py: identical on all of these. Issue 15 changed the
+rules on purpose, so that comparison was retired.)
 """
 
 from __future__ import annotations
@@ -15,14 +18,12 @@ import random
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests import matching_reference as reference
 from tests.test_matching_sample import load_sample
 from tracker.config import defaults
 from tracker.matching import Matcher
 from tracker.models import Dispute, Party
 from tracker.seed import seed_disputes
 
-TERMS = defaults()["match"]["subject_terms"]
 SHARED = [("OpenAI", ["ChatGPT", "Sora 2"]), ("Microsoft", ["Copilot"]), ("Meta", ["Llama"]),
           ("Stability AI", ["Stable Diffusion"])]  # fmt: skip
 
@@ -45,51 +46,36 @@ def many_disputes(n: int = 297) -> list[Dispute]:
 
 
 SEEDED, MANY = seed_disputes(), many_disputes()
-PAIRS = [
-    (Matcher(SEEDED, TERMS), reference.Matcher(SEEDED, TERMS), SEEDED),
-    (Matcher(MANY, TERMS), reference.Matcher(MANY, TERMS), MANY),
-]
-RULES = [[reference._Rule(d, TERMS) for d in sorted(ds, key=lambda d: d.slug)]
-         for _, _, ds in PAIRS]
+SETTINGS = defaults()["match"]
+MATCHERS = [Matcher(SEEDED, settings=SETTINGS), Matcher(MANY, settings=SETTINGS)]
 
 
-def plain(matches: list) -> list[tuple[str, tuple[str, ...]]]:
-    return [(m.slug, m.terms) for m in matches]
-
-
-def by_every_rule(rules: list[reference._Rule], title: str, summary: str) -> list:
-    """The reference's rules applied to every dispute, with no pre-filter at all."""
-    text = reference._normalise(title) + "\n" + reference._normalise(summary)
-    return plain([m for rule in rules if (m := rule.match(text))])
+def plain(decisions: list) -> list[tuple[str, str, tuple[str, ...]]]:
+    return [(d.slug, d.verdict, d.terms) for d in decisions if d.verdict != "no"]
 
 
 def check(title: str, summary: str = "") -> None:
-    """The automaton's answer is the rules' answer for every dispute. The old matcher's
-    answer is part of it: its pre-filter (one non-overlapping regex search over all the
-    claimant names) could hide a dispute whose name overlaps another's ("Times Daily" in
-    "Times Daily News", when "Daily News" is also a claimant), never add one."""
-    for (new, old, _), rules in zip(PAIRS, RULES, strict=True):
-        got = plain(new.match(title, summary))
-        assert got == by_every_rule(rules, title, summary), (title, summary)
-        assert set(plain(old.match(title, summary))) <= set(got), (title, summary)
+    for matcher, dates in zip(MATCHERS, [(None, "2020-01-01"), (None,)], strict=True):
+        for published in dates:
+            got = plain(matcher.decide(title, summary, published=published))
+            assert got == plain(matcher.explain(title, summary, published=published)), (
+                title, summary, published)
 
 
-def test_labelled_headlines_give_identical_matches() -> None:
+def test_labelled_headlines_give_identical_decisions() -> None:
+    for item in load_sample():
+        check(item["title"], item.get("summary", ""))
+
+
+def test_a_pickled_matcher_gives_identical_decisions() -> None:
+    shipped = pickle.loads(pickle.dumps(MATCHERS[1]))
     for item in load_sample():
         title, summary = item["title"], item.get("summary", "")
-        check(title, summary)
-        for new, old, _ in PAIRS:
-            assert plain(new.match(title, summary)) == plain(old.match(title, summary))
+        assert shipped.decide(title, summary) == MATCHERS[1].decide(title, summary)
 
 
-def test_a_pickled_matcher_gives_identical_matches() -> None:
-    shipped = pickle.loads(pickle.dumps(PAIRS[1][0]))
-    for item in load_sample():
-        assert shipped.match(item["title"], item.get("summary", "")) == PAIRS[1][0].match(
-            item["title"], item.get("summary", ""))
-
-
-VOCABULARY = sorted({n for d in MANY for p in d.parties for n in p.names()} | set(TERMS) | {
+NAMES = {n for d in MANY for p in d.parties for n in p.names()}
+VOCABULARY = sorted(NAMES | set(SETTINGS["subject_terms"]) | {
     "according to", "reports", "reported", " - ", " | ", "(", ")", "'s", "'", "の", "via",
     "cases such as", "lawsuit", "against", "v.", "appeal", "claim", "訴訟", "要請", "NYT訴訟",
     "ı", "İ", "ſ", "\u212a", "µ", "Σ", "ς", "ß", "ﬅ", "-", "--", "_", "\n", ".", ",", ":",
@@ -101,13 +87,13 @@ texts = st.lists(pieces, max_size=14).map(
                           for p in parts))
 
 
-@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(title=texts, summary=texts)
-def test_random_text_gives_identical_matches(title: str, summary: str) -> None:
+def test_random_text_gives_identical_decisions(title: str, summary: str) -> None:
     check(title, summary)
 
 
-def test_hand_made_cases_give_identical_matches() -> None:
+def test_hand_made_cases_give_identical_decisions() -> None:
     titles = [
         "NYT sues OpenAI over copyright", "New York Times copyright lawsuit heads to trial",
         "NYT lawsuit against Microsoft over Copilot", "Getty's appeal goes ahead",
@@ -124,13 +110,13 @@ def test_hand_made_cases_give_identical_matches() -> None:
         check("", title)
 
 
-def test_seeded_random_headlines_match_and_give_identical_matches() -> None:
+def test_seeded_random_headlines_give_identical_decisions() -> None:
     """Hypothesis shrinks towards short texts; these are headline-long, and many match."""
     rng, matched = random.Random(17), 0
-    for _ in range(2000):
+    for _ in range(500):
         parts = [rng.choice(VOCABULARY) if rng.random() < 0.85 else chr(rng.randrange(32, 0x3000))
                  for _ in range(rng.randrange(1, 12))]
         title = "".join(p + (" " if rng.random() < 0.8 else "") for p in parts)
         check(title)
-        matched += bool(PAIRS[1][0].match(title))
-    assert matched >= 50  # the comparison covered matches, not only misses
+        matched += bool(MATCHERS[1].match(title))
+    assert matched >= 15  # the comparison covered matches, not only misses
