@@ -114,7 +114,7 @@ def test_records_round_trip_unchanged(backend):
         store.put_feeds([feed])
         store.put_entries(kept)
         store.set_meta("last_poll", {"started": "2026-11-01", "feeds_ok": 3})
-        store.put_documents("suggestions", extra)  # a kind of record added later
+        store.put_documents("later_kind", extra)  # a kind of record added later
 
     seeded(backend, fill)
     with storage.open_store(loc(backend)) as store:
@@ -125,8 +125,8 @@ def test_records_round_trip_unchanged(backend):
         assert store.feed(feed.id) == feed and store.feeds() == [feed]
         assert store.entries() == kept and store.entry("k1") == kept["k1"]
         assert store.meta("last_poll") == {"started": "2026-11-01", "feeds_ok": 3}
-        assert dict(store.documents("suggestions")) == extra
-        assert "suggestions" in store.tables()
+        assert dict(store.documents("later_kind")) == extra
+        assert "later_kind" in store.tables()
         assert store.counts() == {"disputes": 3, "articles": 14, "feeds": 1, "entries": 1}
 
 
@@ -327,7 +327,7 @@ def test_store_copy_is_lossless_and_refuses_a_full_target(source_kind, target_ki
                               dispute="nyt-v-openai", etag='"e"', errors=1)])
         store.put_entries({"k": {"url": "https://k.example/", "seen": "2026-11-01"}})
         store.set_meta("last_poll", {"started": "2026-11-01T00:00:00+00:00"})
-        store.put_documents("suggestions", extra)
+        store.put_documents("later_kind", extra)
         store.record_checks({"abc": "2026-11-02T00:00:00+00:00"})
 
     seeded(source, fill)
