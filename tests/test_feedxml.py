@@ -118,7 +118,13 @@ def rss_child(draw: st.DrawFn, known_only: bool) -> str:
     if kind == "media:group":
         return draw(media_group(known_only))
     if kind == "source":
-        return el(kind, draw(content()), **draw(st.sampled_from([{}, {"url": "https://s.example/"}])))
+        return el(kind, draw(content()), **draw(st.sampled_from(
+            [{}, {"url": "https://s.example/"}, {"url": ""}, {"url": " /rel "}])))
+    if kind == "enclosure" and draw(st.booleans()):
+        attrs = draw(st.sampled_from([{"url": "https://cdn.example/b.mp3"}, {"url": ""},
+                                      {"url": "/rel.mp3", "length": "0"}]
+                                     + ([] if known_only else [{"uri": "https://c.example/u"}])))
+        return el(kind, "", **attrs, **draw(base()))
     if kind in ("enclosure", "media:content", "media:thumbnail"):
         return el(kind, draw(st.sampled_from(["", "https://cdn.example/t.jpg"])),
                   url="https://cdn.example/a.mp3", type="audio/mpeg")
@@ -154,7 +160,8 @@ def media_group(draw: st.DrawFn, known_only: bool) -> str:
 def atom_link(draw: st.DrawFn) -> str:
     attrs = {"href": draw(st.sampled_from(["https://news.example/e", "http:////news.example/x",
                                            "/e/1", "", "https://news.example/a?x=1&y=2"]))}
-    rel = draw(st.sampled_from([None, "alternate", "ALTERNATE", "self", "related", "enclosure"]))
+    rel = draw(st.sampled_from([None, "alternate", "ALTERNATE", "self", "related", "enclosure",
+                                "Enclosure"]))
     kind = draw(st.sampled_from([None, "text/html", "html", "application/atom+xml", "TEXT/HTML"]))
     if rel:
         attrs["rel"] = rel
@@ -499,6 +506,18 @@ READ = {
         '<?xml version="1.0" encoding="Shift_JIS"?><rss version="2.0"><channel><title>ニュース'
         "</title><item><title>著作権の裁判</title><link>https://n.example/</link></item>"
         "</channel></rss>").encode("shift_jis"),
+    "courtlistener docket: fragment links, an enclosure typed None": (
+        f'<?xml version="1.0" encoding="utf-8"?>\n<feed xmlns="{NS["atom"]}" xml:lang="en-us">'
+        "<title>Docket updates for Doe v. Example Corp., 1:26-cv-00001</title>"
+        '<link href="https://cl.example/" rel="alternate"/><link href="https://cl.example/d/1/'
+        'feed/" rel="self"/><id>https://cl.example/</id><updated>2026-03-09T00:00:00-07:00'
+        "</updated><author><name>Free Law Project</name></author><entry><title>Entry #12 in "
+        'Doe v. Example Corp., 1:26-cv-00001</title><link href="https://cl.example/d/1/'
+        '?order_by=desc#entry-12" rel="alternate"/><published>2026-03-09T00:00:00-07:00'
+        "</published><id>https://cl.example/d/1/?order_by=desc#entry-12</id>"
+        '<summary type="html">MOTION to Dismiss</summary><link href="https://storage.cl.'
+        'example/recap/1.12.0.pdf" length="0" rel="enclosure" type="None"/></entry>'
+        "</feed>").encode(),
     "atom id before a self link": (
         f'<feed xmlns="{NS["atom"]}" xml:lang="ja_JP"><title type="html">A &amp;lt;b&amp;gt;'
         '</title><link href="https://a.example/"/><entry><id>https://a.example/1</id>'
@@ -604,6 +623,23 @@ def test_both_paths_give_the_same_parsed_feed(monkeypatch):
     slow = fetching.parse(body, "https://blog.example/feed", "application/rss+xml")
     assert fast == slow
     assert fast.entries[0].author == "Jane" and fast.entries[0].summary == "short"
+
+
+@pytest.mark.parametrize(("name", "field", "value"), [
+    ("google-news-style item", "source_url", "https://paper.example"),
+    ("courtlistener docket: fragment links, an enclosure typed None", "enclosure",
+     "https://storage.cl.example/recap/1.12.0.pdf"),
+    ("podcast: itunes on the channel and the episode", "enclosure", "https://pod.example/1.mp3"),
+])
+def test_source_addresses_and_enclosures_come_from_the_fast_path_too(monkeypatch, name, field,
+                                                                    value):
+    """Google News sources and docket enclosures no longer send a feed to feedparser."""
+    body = READ[name]
+    assert both(body)[0] is not None
+    fast = fetching.parse(body, "https://n.example/feed", "application/rss+xml")
+    monkeypatch.setattr(feedxml, "read", lambda *a: None)
+    assert fetching.parse(body, "https://n.example/feed", "application/rss+xml") == fast
+    assert getattr(fast.entries[0], field) == value
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])

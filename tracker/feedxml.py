@@ -122,6 +122,8 @@ class Item:
     guid: str = ""
     author: str = ""
     source: str = ""
+    source_url: str = ""  # <source url="...">, as written
+    enclosure: str = ""  # the first enclosure's address (RSS <enclosure>, Atom rel=enclosure)
 
 
 @dataclass
@@ -258,8 +260,9 @@ class _Walk:
             if child.tag.endswith("title") and _text(child):
                 self.title_depth = self.depth + 2
 
-    def atom_link(self, el: Element) -> str | None:
-        """The href an Atom <link> makes the page's link, or None."""
+    def atom_link(self, el: Element, entry: _Entry | None = None) -> str | None:
+        """The href an Atom <link> makes the page's link, or None; an enclosure's is noted
+        on `entry` (the first with an address counts, as in feedparser's `enclosures`)."""
         self.enter(el)
         try:
             attrs = _attrs(el, _LINK)
@@ -270,8 +273,11 @@ class _Walk:
             kind = attrs.get("type", "application/atom+xml" if rel == "self"
                              else "text/html").lower()
             kind = _SHORT_TYPES.get(kind, kind)
+            href = _urljoin(self.base, attrs["href"])
+            if rel == "enclosure" and entry is not None:
+                entry.enclosure(href)
             if rel == "alternate" and kind in _HTML_TYPES:
-                return _urljoin(self.base, attrs["href"])
+                return href
             return None
         finally:
             self.leave()
@@ -345,6 +351,10 @@ class _Entry:
         self.contents.append(value)
         if self.summary is None:
             self.summary = value
+
+    def enclosure(self, href: str) -> None:
+        if href and not self.item.enclosure:
+            self.item.enclosure = href
 
     def guid(self, value: str, is_link: bool) -> None:
         if is_link:
@@ -424,7 +434,12 @@ def _rss_item(el: Element, w: _Walk) -> Item:
             w.leave()
         elif tag == "source":
             e.item.source = e.text(child, _SOURCE)
+            e.item.source_url = child.get("url", "")
             w.title_depth = -1
+        elif tag == "enclosure":
+            _attrs(child, _ENCLOSURE)  # feedparser would also take uri= or href= for url=
+            w.ignored(child)
+            e.enclosure(child.get("url", ""))  # as written: feedparser resolves no base here
         elif tag == _MEDIA + "group":
             e.once(tag)
             e.media_group(child)
@@ -477,7 +492,7 @@ def _atom_entry(el: Element, w: _Walk) -> Item:
             e.title_text(_typed_text(child, w))
             w.leave()
         elif tag == _A + "link":
-            href = w.atom_link(child)
+            href = w.atom_link(child, e)
             if href is not None:
                 e.item.link = href
         elif tag == _A + "id":
@@ -555,7 +570,8 @@ _MEDIA_COMMUNITY = frozenset({_MEDIA + "starRating", _MEDIA + "statistics"})
 _ITUNES_ITEM = {_ITUNES + name for name in (
     "duration", "explicit", "image", "episode", "season", "episodeType", "title", "subtitle",
     "keywords", "block")}
-_RSS_ITEM_IGNORED = {"category", "comments", "enclosure", _SLASH + "comments",
+_ENCLOSURE = _NONE | {"url", "length", "type"}
+_RSS_ITEM_IGNORED = {"category", "comments", _SLASH + "comments",
                      _WFW + "commentRss", _WFW + "comment", _FEEDBURNER + "origLink",
                      _MEDIA + "content", _MEDIA + "thumbnail", _DC + "subject",
                      *_ITUNES_ITEM}

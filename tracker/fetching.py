@@ -202,15 +202,6 @@ def _enclosure(entry: Any) -> str:
     return ""
 
 
-# Item fields the fast reader does not carry: a feed using them is read by feedparser.
-_FEEDPARSER_ONLY = re.compile(rb"""rel\s*=\s*["']enclosure["']|<source\s+url\s*=""")
-
-
-def _feedparser_only(body: bytes) -> bool:
-    # Plain substring tests first: they cost microseconds where the pattern costs 100+.
-    return (b"enclosure" in body or b"<source" in body) and bool(_FEEDPARSER_ONLY.search(body))
-
-
 def read_feedparser(body: bytes,
                     content_type: str = "") -> tuple[feedxml.Feed, Any, list[tuple[str, str]]]:
     """The fields the tracker keeps, as feedparser reads them; with feedparser's result.
@@ -236,6 +227,7 @@ def read_feedparser(body: bytes,
         extras.append((source.get("href", "") if hasattr(source, "get") else "",
                        _enclosure(entry)))
         feed.items.append(feedxml.Item(
+            source_url=extras[-1][0], enclosure=extras[-1][1],
             link=entry.get("link"),
             title=entry.get("title", ""),
             summary=summary,
@@ -324,24 +316,21 @@ def parse(body: bytes, url: str, content_type: str = "") -> Parsed:
     """
     body, content_type = decode_body(body, content_type)
     parse_date = _date_parser()
-    fast = parse_date is not None and not _feedparser_only(body)
-    feed = feedxml.read(body, content_type, parse_date) if fast and parse_date else None
+    feed = feedxml.read(body, content_type, parse_date) if parse_date else None
     doc = None
-    extras: list[tuple[str, str]] = []
     if feed is None:
-        feed, doc, extras = read_feedparser(body, content_type)
+        feed, doc, _ = read_feedparser(body, content_type)
     parsed = Parsed(
         title=plain_text(feed.title, _TITLE_MAX),
         site_url=_site_url(feed.link, url),
         language=plain_text(feed.language, 20),
         version=feed.version,
     )
-    for n, item in enumerate(feed.items):
+    for item in feed.items:
         link = (item.link or "").strip()
         if not link:
             parsed.dropped += 1
             continue
-        source_url, enclosure = extras[n] if extras else ("", "")
         if not link.startswith(("http://", "https://")):
             link = urljoin(url, link)  # "/story/1", "//host/story/1", "story/1"
         parsed.entries.append(
@@ -353,8 +342,8 @@ def parse(body: bytes, url: str, content_type: str = "") -> Parsed:
                 guid=item.guid[:500],
                 author=plain_text(item.author, 200),
                 source=plain_text(item.source, 200),
-                source_url=_site_url(source_url, url),
-                enclosure=_site_url(enclosure, url),
+                source_url=_site_url(item.source_url, url),
+                enclosure=_site_url(item.enclosure, url),
             )
         )
     if not parsed.version and not parsed.entries:
