@@ -82,6 +82,9 @@ PROBLEMS: dict[str, tuple[Callable[[Raw], None], str, str, bool]] = {
     "nested field of the wrong type": (
         lambda d: d["articles"][ARTICLE]["links"][0].update(terms=[1]), "record",
         f"articles/{ARTICLE}", False),
+    "future status": (lambda d: d["disputes"]["nyt-v-openai"]["events"][-1].update(
+        date="2062-08-15", status="trial"), "future-status", "disputes/nyt-v-openai.events[",
+        False),
     "unknown status": (lambda d: d["disputes"]["nyt-v-openai"].update(status="won"), "value",
                        "disputes/nyt-v-openai.status", False),
     "unknown role": (lambda d: d["disputes"]["nyt-v-openai"]["parties"][0].update(role="king"),

@@ -65,7 +65,7 @@ class Problem:
     """One thing wrong with the store: which check found it, where, and what it is."""
 
     # record | key | value | dangling-link | duplicate-url | duplicate-id | event-date |
-    # temp-file
+    # future-status | temp-file
     check: str
     where: str  # e.g. "articles/https://news.example/a.links[0]"
     problem: str
@@ -191,6 +191,7 @@ def _problems(data: Raw) -> Iterator[Problem]:
                 yield from _vocabulary(table, key, record)
     yield from _dangling(built, set(data.get("disputes", {})))
     yield from _duplicates(built["articles"])
+    today = now().date()
     for key, d in built["disputes"].items():
         for i, e in enumerate(d.events if d else []):
             try:
@@ -198,6 +199,12 @@ def _problems(data: Raw) -> Iterator[Problem]:
             except InputError:
                 yield Problem("event-date", f"disputes/{key}.events[{i}]",
                               f"event date {e.date!r} is not YYYY-MM-DD (or YYYY-MM / YYYY)")
+                continue
+            if e.status and e.when.after(today):  # e.g. 2062 typed for 2026, before 0.2
+                yield Problem("future-status", f"disputes/{key}.events[{i}]",
+                              f"status '{e.status}' is dated {e.date}, after today: if it is "
+                              f"the latest, 'tracker dispute status {key} {e.status} "
+                              "--correct --date ...' fixes it")
     yield from _side_tables(data)
 
 
