@@ -126,3 +126,13 @@ def test_a_vocabulary_is_matched_like_the_domain_matches_it(run, seeded):
     r = run("dispute", "add", "Example v. Example", "--kind", "Demand_Letter", "--json")
     assert r.exit_code == 0, r.stderr
     assert '"kind": "demand-letter"' in r.stdout
+
+
+def test_every_option_offering_a_vocabulary_is_a_choice():
+    """An option whose help lists its words ("One of: ...") matches them like every other
+    choice (any case, did-you-mean): give it click_type=Choice(...)."""
+    plain = [f"tracker {' '.join(path)} {param.opts[0] if param.opts else param.name}"
+             for path, cmd in LEAVES for param in _params(cmd)
+             if "one of:" in (getattr(param, "help", "") or "").lower()
+             and not isinstance(param.type, TyperChoice)]
+    assert not plain, plain

@@ -301,9 +301,11 @@ PartyName = Annotated[str, typer.Argument(help="The party's name, or an alias on
 @party_app.command("edit")
 def party_edit(
     slug: Slug, name: PartyName,
-    role: Annotated[str | None, typer.Option(help="One of: " + ", ".join(ROLES))] = None,
-    kind: Annotated[str | None, typer.Option(help="company, trade-body, person, government, "
-                                             "other")] = None,
+    role: Annotated[str | None, typer.Option(help="One of: " + ", ".join(ROLES),
+                                             click_type=Choice(ROLES, "role", "ROLE"))] = None,
+    kind: Annotated[str | None, typer.Option(help="One of: " + ", ".join(PARTY_KINDS),
+                                             click_type=Choice(PARTY_KINDS, "party kind",
+                                                               "KIND"))] = None,
     alias: Annotated[list[str] | None, typer.Option(help="Add another name (repeatable).")]
     = None,
     unalias: Annotated[list[str] | None, typer.Option(help="Drop an alias (repeatable).")]
