@@ -203,6 +203,8 @@ def test_update_with_a_new_status_records_the_change(run, seeded, tmp_path):
     ('[[dispute]]\nslug = "a"\ntitle = "A"\n[[dispute]]\nslug = "a"\ntitle = "B"\n',
      ["line 5, field dispute #2.slug: slug 'a' is used twice"]),
     ('', ["no dispute in the file"]),
+    ('slug = "x"\ntitle = "X"\n[[events]]\ndate = 2999-01-01\ntext = "a"\nstatus = "trial"\n',
+     ["line 4, field events #1.date: a status change cannot be dated 2999-01-01, after today"]),
 ])
 def test_a_bad_file_names_file_line_and_field_and_changes_nothing(
         run, seeded, tmp_path, text, needles):

@@ -285,14 +285,20 @@ def _read_dispute(problems: list[Problem], path: Key, table: Any, *,
         case.forum_given.append(set(f.table))
     for where, raw in r.tables("events"):
         e = _Reader(problems, where, raw, EVENT_FIELDS)
-        d.events.append(Event(
+        event = Event(
             date=e.when("date", required=True) or "",
             text=e.text("text", required=True),
             status=e.optional_text("status", check=models.check_status),
             source=e.optional_text("source", check=_source),
             unconfirmed=e.flag("unconfirmed"),
             note=e.text("note"),
-        ))
+        )
+        if event.status and event.date:
+            try:  # a status is what has happened: the rule `dispute status` keeps
+                core.check_status_date(d.slug or "SLUG", event.date)
+            except InputError as exc:
+                e.fail("date", exc.message)
+        d.events.append(event)
         case.event_given.append(set(e.table))
     for where, raw in r.tables("related"):
         rel = _Reader(problems, where, raw, RELATED_FIELDS)
@@ -526,27 +532,21 @@ def merge_case(d: Dispute, c: Case, stamp: str) -> bool:
         mine_e = next((x for x in d.events if (x.date, x.text) == (e.date, e.text)), None)
         if mine_e is None:
             e.recorded = stamp
-            if e.status:
-                e.previous_status = d.status
             d.events.append(e)
+            if e.status:
+                d.settle_status(e)  # the rule of the status history: names the step before
             continue
         for name in given - {"status"}:
             setattr(mine_e, name, getattr(e, name))
     for rel in new.related:
         if not any((r.slug, r.relation) == (rel.slug, rel.relation) for r in d.related):
             d.related.append(rel)
-    history = d.status_history()
-    if history:
-        d.status = history[-1].status or d.status
+    d.settle_status()
     if "status" in c.given and new.status != d.status:
-        when = stamp[:10]
-        if history and when < history[-1].date:
-            raise InputError(f"status '{new.status}' cannot be dated today, before the "
-                             f"latest status change ({history[-1].date})")
-        d.events.append(Event(date=when, text=f"Status changed from '{d.status}' to "
-                              f"'{new.status}'.", status=new.status, previous_status=d.status,
-                              recorded=stamp))
-        d.status = new.status
+        change = Event(date=stamp[:10], text=f"Status changed from '{d.status}' to "
+                       f"'{new.status}'.", status=new.status, recorded=stamp)
+        d.events.append(change)
+        d.settle_status(change)
     if d.to_dict() == before:
         return False
     d.updated = stamp
