@@ -295,3 +295,60 @@ def test_timeline_json(run: Run, covered: Path) -> None:
 def test_timeline_bad_options(run: Run, covered: Path) -> None:
     assert run("timeline", "coda-v-openai", "--weeks", "0").exit_code == 2
     assert run("timeline", "coda-v-openai", "--until", "2025-13-01").exit_code == 2
+
+
+# -- muted docket entries -------------------------------------------------------------------
+
+DOCKET = "https://www.courtlistener.com/docket/68117049/feed/"
+
+
+@pytest.fixture
+def noisy(seeded: Path) -> Path:
+    """NYT v. OpenAI with one docket entry worth showing and two muted (procedural) ones."""
+    with open_store(seeded, write=True) as store:
+        d = store.dispute("nyt-v-openai")
+        assert d is not None
+        for n, text, quiet in ((820, "ORDER granting motion to compel", False),
+                               (818, "MOTION for Leave to Appear Pro Hac Vice", True),
+                               (819, "NOTICE OF APPEARANCE by Jane Roe", True)):
+            d.events.append(Event(date="2026-03-09", text=f"Entry #{n}: {text}", origin=DOCKET,
+                                  entry=f"entry-{n}", number=n, muted=quiet,
+                                  recorded="2026-03-09T12:00:00Z"))
+        store.put_dispute(d)
+    return seeded
+
+
+def test_reports_overview_and_site_leave_muted_entries_out_and_count_them(
+        run: Run, noisy: Path, tmp_path: Path) -> None:
+    hidden = ("Pro Hac Vice", "NOTICE OF APPEARANCE")
+    for args in (("report", "nyt-v-openai"), ("report", "nyt-v-openai", "--format", "html"),
+                 ("report", "--all"), ("report", "--all", "--format", "html")):
+        result = run(*args)
+        assert result.exit_code == 0, result.stderr
+        assert "ORDER granting motion to compel" in result.stdout, args
+        assert not [t for t in hidden if t in result.stdout], args
+        assert "2 muted docket entries not shown" in result.stdout, args
+    out = tmp_path / "public"
+    assert run("site", "-o", str(out)).exit_code == 0
+    for name in ("index.html", "disputes/nyt-v-openai.html", "feed.atom",
+                 "disputes/nyt-v-openai.atom"):
+        text = (out / name).read_text("utf-8")
+        assert "ORDER granting motion to compel" in text, name
+        assert not [t for t in hidden if t in text], name
+    assert "2 muted docket entries not shown" in (out / "disputes/nyt-v-openai.html").read_text(
+        "utf-8")
+    # Other disputes' reports say nothing about them; the export keeps them, marked.
+    assert "muted" not in run("report", "coda-v-openai").stdout
+    doc = as_json(run("export"))
+    [nyt] = [d for d in doc["disputes"] if d["slug"] == "nyt-v-openai"]
+    assert sorted(e["number"] for e in nyt["events"] if e.get("muted")) == [818, 819]
+
+
+def test_a_timeline_of_only_muted_entries_says_so() -> None:
+    d = Dispute(slug="x", title="X", events=[Event(date="2026-03-09", text="Entry #1: NOTICE",
+                                                   muted=True)])
+    text = reports.markdown(d, [], as_of="2026-03-10")
+    assert "1 muted docket entry not shown" in text and "No events recorded." not in text
+    assert "NOTICE" not in text
+    page = reports.html_report(d, [], as_of="2026-03-10")
+    assert "1 muted docket entry not shown" in page and "NOTICE" not in page

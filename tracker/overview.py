@@ -29,6 +29,8 @@ from tracker.report import (
     link_label,
     md,
     md_link,
+    muted_count,
+    muted_note,
     newest_first,
     shown,
     weekly,
@@ -207,7 +209,11 @@ def markdown(ov: Overview, *, title: str = DEFAULT_TITLE) -> str:
         if ev.source:
             line += " · source: " + md_link(link_label(ev.source), ev.source)
         out.append(line)
-    if not ov.timeline():
+    hidden = muted_count([e.dispute for e in ov.entries])
+    if hidden:
+        out.append(f"_{md(muted_note(hidden))} (`tracker dispute event list SLUG --all` "
+                   "lists them)._")
+    elif not ov.timeline():
         out.append("No events recorded.")
     out += ["", f"_Overview as of {as_of}, compiled with tracker from public sources. "
             "Unconfirmed events are marked._", ""]
@@ -281,8 +287,11 @@ def _status_table(ov: Overview, page: Callable[[str], str | None]) -> str:
 
 def _timeline_html(ov: Overview, page: Callable[[str], str | None]) -> str:
     pairs = ov.timeline()
+    hidden = muted_count([e.dispute for e in ov.entries])
+    note = (f'<p class="note">{h(muted_note(hidden))} (procedural docket entries on the '
+            "mute list).</p>") if hidden else ""
     if not pairs:
-        return "<p>No events recorded.</p>"
+        return note or "<p>No events recorded.</p>"
     items = []
     for d, e in pairs:
         body = f'<span class="badge change">{h(e.status)}</span>' if e.status else ""
@@ -296,7 +305,7 @@ def _timeline_html(ov: Overview, page: Callable[[str], str | None]) -> str:
         who = f'<a href="{h(href)}">{h(d.slug)}</a>' if href else h(d.slug)
         items.append(f'<li><time>{h(e.date)}</time><span class="slug">{who}</span>'
                      f"<div>{body}</div></li>")
-    return f'<ol class="timeline all">{"".join(items)}</ol>'
+    return f'<ol class="timeline all">{"".join(items)}</ol>{note}'
 
 
 def _charts_html(ov: Overview, page: Callable[[str], str | None]) -> str:

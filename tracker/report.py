@@ -93,6 +93,17 @@ def shown(d: Dispute) -> list[tuple[int, Event]]:
     return [(n, e) for n, e in enumerate(d.timeline(), 1) if not muted(e)]
 
 
+def muted_count(disputes: Dispute | Sequence[Dispute]) -> int:
+    """How many docket entries the mute list hides from the report(s) of `disputes`."""
+    many = [disputes] if isinstance(disputes, Dispute) else disputes
+    return sum(1 for d in many for e in d.events if muted(e))
+
+
+def muted_note(n: int) -> str:
+    """What a report says in place of the muted docket entries it leaves out."""
+    return f"{n} muted docket entr{'y' if n == 1 else 'ies'} not shown"
+
+
 def article_date(a: Article) -> str:
     return (a.published or a.first_seen)[:10]
 
@@ -297,7 +308,11 @@ def markdown(d: Dispute, articles: Sequence[Article], *, as_of: str) -> str:
     out += ["", "## Forums", "", *_forum_lines(d), "", "## Timeline", ""]
     for _, e in shown(d):
         out += _event_md(e)
-    if not shown(d):
+    hidden = muted_count(d)
+    if hidden:
+        out.append(f"_{md(muted_note(hidden))} (`tracker dispute event list {md(d.slug)} "
+                   "--all` lists them)._")
+    elif not shown(d):
         out.append("No events recorded.")
     out += ["", f"## Coverage ({_count(len(articles))}, newest first)", ""]
     for a in newest_first(articles):
@@ -425,9 +440,11 @@ def _forums_html(d: Dispute) -> str:
     return f'<table class="kv">{"".join(rows)}</table>'
 
 
-def _timeline_html(timeline: Sequence[tuple[int, Event]]) -> str:
+def _timeline_html(timeline: Sequence[tuple[int, Event]], hidden: int = 0) -> str:
+    note = (f'<p class="note">{h(muted_note(hidden))} (procedural docket entries on the '
+            "mute list).</p>") if hidden else ""
     if not timeline:
-        return "<p>No events recorded.</p>"
+        return note or "<p>No events recorded.</p>"
     items = []
     for n, e in timeline:
         body = f'<span class="badge change">{h(e.status)}</span>' if e.status else ""
@@ -441,7 +458,7 @@ def _timeline_html(timeline: Sequence[tuple[int, Event]]) -> str:
                      + h_link(link_label(e.source), e.source) + "</span>")
         items.append(f'<li><span class="num">{n}</span><time>{h(e.date)}</time>'
                      f"<div>{body}</div></li>")
-    return f'<ol class="timeline">{"".join(items)}</ol>'
+    return f'<ol class="timeline">{"".join(items)}</ol>{note}'
 
 
 def _coverage_html(articles: Sequence[Article]) -> str:
@@ -521,7 +538,7 @@ def html_report(d: Dispute, articles: Sequence[Article], *, as_of: str,
 <h2>Forums</h2>
 {_forums_html(d)}
 <h2>Timeline</h2>
-{_timeline_html(shown(d))}
+{_timeline_html(shown(d), muted_count(d))}
 <h2>Coverage ({_count(len(articles))}, newest first)</h2>
 {_coverage_html(articles)}
 {f"<h2>Notes</h2>{notes}" if notes else ""}
