@@ -16,17 +16,24 @@ _WORDS = {
     "en": "the and of to in for on over with its says is are from after as at by new against"
           " will has have was were not be his her their this that",
     "es": "el los las del y por para una con su sus según sobre contra ante tras más al es"
-          " se lo como pero entre desde le",
+          " se lo como pero entre desde le lanza nueva nuevo pierde",
     "fr": "le les des du et une pour sur avec dans contre au aux ses est sont qui par pas"
-          " ce cette selon après se l' d' qu' n'",
+          " ce cette selon après se l' d' qu' n' nouveaux nouvelle nouveau annonce",
     "de": "der die das und den dem des ein eine einen gegen mit von für auf ist im zu nicht"
-          " sich bei nach wegen vor über",
+          " sich bei nach wegen vor über eröffnet neue neues",
     "pt": "o os da do das dos em uma com seu sua para pelo pela não ao à contra sobre após"
-          " e é mais",
+          " e é mais novo nova anuncia",
     "it": "il lo gli della del dei delle e una con per su che non sulla sul alla nel nella"
-          " contro dopo è tra degli",
+          " contro dopo è tra degli di ha hanno sono chiede chiedono nuovo nuova apre un",
 }
 _TABLE = {lang: frozenset(words.split()) for lang, words in _WORDS.items()}
+# Endings and letters that mark a word as one language's, for headlines of few words.
+_SPELLING = {
+    "es": re.compile(r"(?:ción|ciones|ñ\w*)$"), "pt": re.compile(r"(?:ção|ções|ão|ões|ã)$"),
+    "fr": re.compile(r"(?:eau|eaux|ée|ées|ç\w*)$"),
+    "de": re.compile(r"(?:ung|keit|heit|ß|ä\w*|ü\w*)$"),
+    "it": re.compile(r"(?:zione|zioni|ggi|gli)$"),
+}
 _TOKEN = re.compile(r"[^\W\d_]+'?", re.UNICODE)
 _HANGUL = re.compile("[\uac00-\ud7a3\u1100-\u11ff\u3130-\u318f]")
 _KANA = re.compile("[\u3040-\u30ff\u31f0-\u31ff]")
@@ -45,7 +52,8 @@ def detect(text: str) -> str:
     if _CYRILLIC.search(text):
         return "ru"
     tokens = [t.lower() for t in _TOKEN.findall(text)]
-    scores = {lang: sum(t in words for t in tokens) for lang, words in _TABLE.items()}
+    scores = {lang: sum(t in words or bool(lang in _SPELLING and _SPELLING[lang].search(t))
+                        for t in tokens) for lang, words in _TABLE.items()}
     best = max(scores, key=lambda lang: scores[lang])
     ranked = sorted(scores.values(), reverse=True)
     if ranked[0] < 2 or ranked[0] == ranked[1]:

@@ -36,8 +36,11 @@ _SPACED = f"[^\\W{_UNSPACED}]"  # a letter or digit of a script that spaces its 
 _IS_SPACED = re.compile(_SPACED)
 _SCRIPT_CHANGE = re.compile(f"(?<={_SPACED})(?=[{_UNSPACED}])|(?<=[{_UNSPACED}])(?={_SPACED})")
 # Korean spaces its words but writes particles onto them ("오픈AI를", "뉴욕타임스가"): a
-# term ending in Hangul must start a word, and may be followed by anything.
-_IS_HANGUL = re.compile("[\uac00-\ud7a3\u1100-\u11ff\u3130-\u318f]")
+# term ending in Hangul must start a word, and may be followed by anything; any other
+# term may be followed by Hangul (a particle), though not by another letter or digit.
+_HANGUL = "\uac00-\ud7a3\u1100-\u11ff\u3130-\u318f"
+_IS_HANGUL = re.compile(f"[{_HANGUL}]")
+_WORD_END = f"(?![^\\W{_HANGUL}])"  # what a bounded term's end must not be followed by
 
 _FOLD = str.maketrans(
     {
@@ -102,7 +105,7 @@ def _branch(term: str) -> str:
     body = "[ -]".join(re.escape(word) for word in _SEPARATORS.split(term))
     if not term.isupper():
         body = f"(?i:{body})"
-    return f"{body}(?!\\w)" if _bounded_end(term) else body
+    return f"{body}{_WORD_END}" if _bounded_end(term) else body
 
 
 def _alternation(terms: Iterable[str]) -> str:
@@ -309,7 +312,8 @@ _FILED = _Terms("subject", _FILINGS)
 # against someone else).
 _OWN_ACTION = re.compile(
     f"(?:(?:'s?)? ?[の의的가이는은]? ?(?P<noun>{_NOUNS.source})|'s? (?P<verb>{_VERBS.source})"
-    f"|,? (?:{_SPEAKS})(?: the)? (?:in|to) (?:its |the |a |new )?(?P<filed>{_FILED.source}))"
+    f"|,? (?:{_SPEAKS})(?: the)? (?:in|to) (?:its |the |a |new )?(?P<filed>{_FILED.source})"
+    r"|(?P<verdict> (?:wins|won|loses|lost|prevails|prevailed)(?!\w)))"
     r"(?! (?:against|v\.|vs\.|versus|contra|contre|gegen) )"
 )
 
@@ -337,7 +341,8 @@ class _Term:
         """Whether the automaton's hit at text[start:end] is a match of this term."""
         if self.bounded_start and start and _is_word(text[start - 1]):
             return False
-        if self.bounded_end and end < len(text) and _is_word(text[end]):
+        if (self.bounded_end and end < len(text) and _is_word(text[end])
+                and not _IS_HANGUL.match(text[end])):
             return False
         return self.exact is None or text[start:end].replace("-", " ") == self.exact
 
@@ -452,7 +457,8 @@ class _Side(_Labels):
             if m is not None:
                 if not _passing(text, start, m.end()):
                     action = (_NOUNS.label(m["noun"]) if m["noun"] else _VERBS.label(m["verb"])
-                              if m["verb"] else _FILED.label(m["filed"]))
+                              if m["verb"] else _FILED.label(m["filed"]) if m["filed"]
+                              else f"verdict:{m['verdict'].strip()}")
                     return (self.label(text[start:-end]), action)
                 pos = m.end()
                 continue
@@ -547,6 +553,10 @@ class _Rule:
         self.loose = [(n, _loose_pattern(catalogue.normalised(n))) for n in claimants
                       if _describes(n) and len(catalogue.normalised(n).split()) > 1]
         self.loose_ids = catalogue.ids(catalogue.normalised(n).split()[0] for n, _ in self.loose)
+        # Names that only suggest: a dispute's weak aliases ("Times"), and the parties on
+        # neither side ("Government of Japan" in CODA's dispute).
+        self.hint = _Side("claimant", [*dispute.match.get("weak_aliases", []),
+                                       *(n for r, n in sides if r == "other")], catalogue)
         self._loose: list[tuple[str, re.Pattern[str]]] | None = None
         begun = _date(dispute.started)
         self.early = begun - timedelta(days=early_days) if begun and early_days else None
@@ -577,6 +587,7 @@ class _Rule:
         if named is None and self.claimant.found(hits):
             reasons.append("a claimant is named only as a source or an example")
         claimant = named[0] if named else None
+        hinted = self.hint.first_named(text, hits) if claimant is None else None
         found = self.respondent.first_named(text, hits)
         respondent = found[0] if found else None
         if respondent is None and self.respondent.found(hits):
@@ -585,6 +596,8 @@ class _Rule:
         subject, weak = best if best else (None, False)
         signature = self.subject.signature.first(text, hits)
         own = self.own.own_action(text, hits) if claimant and not loosely else None
+        if own and own[1].startswith("verdict:"):  # "Getty loses": of this dispute only
+            own = (own[0], subject) if subject and not weak else None  # with its subject
         if claimant:
             reasons.append(f"names the claimant side: {_quoted(claimant)}"
                            + (" (a description, loosely)" if loosely else ""))
@@ -617,6 +630,11 @@ class _Rule:
                                f"({self.started})")
         if full:
             return Decision(self.slug, "match", terms, (), tuple(reasons))
+        if hinted and respondent and subject:  # e.g. "Times" alone: ambiguous, worth a look
+            reasons.append(f"names {_quoted(hinted[0])}, which alone does not name the "
+                           "claimant side")
+            return Decision(self.slug, "suggest", (hinted[0], respondent, subject),
+                            ("the claimant by a name of its own",), tuple(reasons))
         # Some signals: worth a look when the claimant side is named with one other, or a
         # respondent with the dispute's own signature phrase.
         some = (claimant and (respondent or (subject and not weak))) or (respondent and signature)
@@ -631,7 +649,7 @@ def _loose_pattern(norm: str) -> str:
     if len(words[-1]) > 3 and words[-1].endswith("s"):
         words[-1] += "?"  # "Japanese anime studio" too
     gap = r"(?:[ -][^ \n]+){0,3}?[ -]"
-    return r"(?i)(?<!\w)" + gap.join(words) + r"(?!\w)"
+    return r"(?i)(?<!\w)" + gap.join(words) + _WORD_END
 
 
 def _names(party: Any, aliases: dict[str, list[str]]) -> list[str]:
@@ -682,7 +700,8 @@ class Matcher:
                        for d in sorted(disputes, key=lambda d: d.slug)]
         self._by_trigger: dict[int, list[int]] = {}
         for index, rule in enumerate(self._rules):
-            for i in rule.claimant.ids | rule.subject.signature.ids | rule.loose_ids:
+            for i in (rule.claimant.ids | rule.subject.signature.ids | rule.loose_ids
+                      | rule.hint.ids):
                 self._by_trigger.setdefault(i, []).append(index)
         # Two automata: most items name no claimant and pass through the first one only.
         self._triggers = catalogue.automaton(self._by_trigger)
