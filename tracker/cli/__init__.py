@@ -220,7 +220,7 @@ def root(
         bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")
     ] = False,
     verbose: Annotated[
-        int, typer.Option("--verbose", "-v", count=True, help=(
+        int, typer.Option("--verbose", "-v", count=True, show_default=False, help=(
             "Say what happens on stderr: -v what each feed answered, why items matched, "
             "what was written; -vv also why items did not match."))
     ] = 0,
