@@ -104,6 +104,53 @@ def test_a_docket_feed_without_a_dispute_is_refused(run, seeded, db):
     assert db.read_bytes() == before
 
 
+def test_an_imported_docket_feed_is_named_and_fixed_with_feed_edit(run, seeded, db, tmp_path):
+    opml = tmp_path / "subs.opml"
+    opml.write_text('<?xml version="1.0"?><opml version="2.0"><head/><body>'
+                    '<outline text="NYT docket" xmlUrl="https://www.courtlistener.com/docket/'
+                    '68117049/feed/"/><outline text="Verge" xmlUrl="https://www.theverge.com/'
+                    'rss/index.xml"/></body></opml>')
+    result = run("feed", "import", str(opml))
+    assert result.exit_code == 0, result.stderr
+    [warning] = [line for line in result.stderr.splitlines() if "warning" in line]
+    feed_id = models.short_id("https://www.courtlistener.com/docket/68117049/feed/")
+    assert "68117049/feed/ is a docket feed for no dispute" in warning
+    assert f"tracker feed edit {feed_id} --dispute SLUG" in warning
+    # Refused, nothing changed, one error line: unknown dispute, docket left without one,
+    # an unknown kind, nothing asked.
+    before = db.read_bytes()
+    for args, why in (((feed_id, "--dispute", "no-such-case"), "no-such-case"),
+                      ((feed_id, "--dispute", ""), "needs the dispute"),
+                      ((feed_id, "--name", "x", "--kind", "blog"), "blog"),
+                      ((feed_id,), "nothing to change"),
+                      (("https://www.theverge.com/rss/index.xml", "--kind", "docket"),
+                       "needs the dispute")):
+        result = run("feed", "edit", *args)
+        assert result.exit_code == 2 and result.stdout == "", (args, result.stderr)
+        errors = [line for line in result.stderr.splitlines() if line.startswith("tracker:")]
+        assert len(errors) == 1 and errors[0].startswith("tracker: error:") and why in errors[0]
+        assert db.read_bytes() == before, args
+    result = run("feed", "edit", feed_id, "--dispute", "nyt-v-openai", "--name", "NYT docket")
+    assert result.exit_code == 0, result.stderr
+    assert "dispute nyt-v-openai" in result.stderr
+    [row] = [r for r in as_json(run("feed", "list", "--json")) if r["id"] == feed_id]
+    assert (row["kind"], row["dispute"], row["name"]) == ("docket", "nyt-v-openai", "NYT docket")
+    assert "nothing changed" in run("feed", "edit", feed_id, "--name", "NYT docket").stderr
+
+
+def test_a_feed_edited_into_a_docket_feed_takes_up_the_entries_it_already_sent(
+        run, seeded, server):
+    server.routes["/d/feed/"] = Route(docket_feed(ten_entries()[:3]),
+                                      content_type="application/atom+xml")
+    assert run("feed", "add", server.url("/d/feed/"), "--no-check").exit_code == 0
+    assert poll(run)["events_new"] == 0  # a plain feed: no events
+    result = run("feed", "edit", server.url("/d/feed/"), "--kind", "docket",
+                 "--dispute", "nyt-v-openai")
+    assert result.exit_code == 0, result.stderr
+    assert poll(run)["events_new"] == 3  # the same body, read afresh as a docket
+    assert {e["number"] for e in events(run)} == {820, 819, 818}
+
+
 def test_each_docket_entry_is_one_event_identified_by_its_anchor(run, seeded, server):
     follow_docket(run, server, docket_feed(ten_entries()))
     assert poll(run)["events_new"] == 10

@@ -72,6 +72,50 @@ def add_feed(store: Store, feed: Feed) -> Feed:
     return feed
 
 
+def edit_feed(store: Store, ref: str, *, name: str | None = None,
+              dispute: str | None = None, kind: str | None = None) -> tuple[Feed, list[str]]:
+    """Change a feed's name, dispute ('' for none) or kind; returns it and what changed.
+
+    Refused, with nothing changed, for an unknown dispute or kind and for a docket feed
+    left without a dispute. When the dispute or kind changes the next poll reads the
+    feed afresh (its validators are dropped), so entries it already sent are taken up.
+    """
+    if name is None and dispute is None and kind is None:
+        raise InputError("nothing to change", hint="give --name, --dispute or --kind")
+    feed = get_feed(store, ref)
+    new_kind = sources.kind_of(feed) if kind is None else kind.strip().lower()
+    if new_kind not in sources.names():
+        raise InputError(f"unknown feed kind '{new_kind}'",
+                         hint=f"one of: {', '.join(sources.names())}")
+    new_dispute = feed.dispute
+    if dispute is not None:
+        new_dispute = core.get_dispute(store, dispute.strip()).slug if dispute.strip() else None
+    if new_kind == "docket" and not new_dispute:
+        raise InputError("a docket feed needs the dispute its entries belong to",
+                         hint=f"add --dispute SLUG, e.g. 'tracker feed edit {feed.id} "
+                         "--dispute SLUG'")
+    changed = []
+    if name is not None and name.strip() != feed.name:
+        feed.name = name.strip()
+        changed.append("name")
+    if new_dispute != feed.dispute:
+        feed.dispute = new_dispute
+        changed.append("dispute")
+    if new_kind != feed.kind:
+        feed.kind = new_kind
+        changed.append("kind")
+    if "dispute" in changed or "kind" in changed:
+        feed.etag = feed.last_modified = feed.body_hash = None
+    if changed:
+        store.put_feeds([feed])
+    return feed, changed
+
+
+def undisputed_dockets(feeds: Iterable[Feed]) -> list[Feed]:
+    """Docket feeds for no dispute: a poll reads them but their entries go nowhere."""
+    return [f for f in feeds if sources.kind_of(f) == "docket" and not f.dispute]
+
+
 def remove_feed(store: Store, ref: str) -> Feed:
     feed = get_feed(store, ref)
     store.delete_feeds([feed.id])

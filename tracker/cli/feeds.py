@@ -101,6 +101,32 @@ def add(
     output.say(output.safe(f"subscribed to {feed.url} ({feed.name or feed.title or feed.kind})"))
 
 
+@feed_app.command("edit")
+def edit(
+    ref: Ref,
+    name: Annotated[str | None, typer.Option(help="Your name for it.")] = None,
+    dispute: Annotated[str | None, typer.Option(help=(
+        "The dispute it is for ('' for none; a docket feed needs one)."))] = None,
+    kind: Annotated[str | None, typer.Option(help=(
+        "news (plain feed), search (news search) or docket (entries become events)."),
+        click_type=Choice(sources.names(), "feed kind", "KIND"))] = None,
+) -> None:
+    """Change a feed's name, dispute or kind.
+
+    e.g. `tracker feed edit 24401032aa --dispute nyt-v-openai` (a docket feed imported
+    from OPML), `tracker feed edit 24401032aa --name "Verge AI" --kind news`
+    """
+    with env().write() as store:
+        feed, changed = feeds.edit_feed(store, ref, name=name, dispute=dispute, kind=kind)
+    if not changed:
+        output.say(output.safe(f"{feed.url}: nothing changed"))
+        return
+    now = {"name": feed.name or "(none)", "dispute": feed.dispute or "(none)",
+           "kind": feed.kind}
+    output.say(output.safe(f"edited {feed.url}: "
+                           + ", ".join(f"{what} {now[what]}" for what in changed)))
+
+
 @feed_app.command("remove")
 def remove(ref: Ref) -> None:
     """Unsubscribe from a feed. Articles already stored are kept.
@@ -169,6 +195,9 @@ def import_(path: Annotated[Path, typer.Argument(help="An OPML file, or - for st
     with env().write() as store:
         added, present = feeds.add_feeds(store, parsed)
     output.say(f"subscribed to {len(added)} feed(s); {len(present)} already there")
+    for feed in feeds.undisputed_dockets(added):
+        output.warn(f"{feed.url} is a docket feed for no dispute: its entries are ignored "
+                    f"until you give it one: tracker feed edit {feed.id} --dispute SLUG")
 
 
 @feed_app.command("export")
