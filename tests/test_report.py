@@ -86,6 +86,14 @@ def test_markdown_escapes_hostile_text() -> None:
     assert "[" + reports.md(HOSTILE_TITLE) + "](https://ok.example/a)" in text
 
 
+def test_markdown_escapes_a_line_start_with_valid_escapes() -> None:
+    # CommonMark escapes only punctuation: "\1" would print its backslash ("\127.0.0.1")
+    assert reports.md("127.0.0.1") == "127\\.0.0.1"
+    assert reports.md("1) first") == "1\\) first"
+    assert reports.md("- item") == "\\- item" and reports.md("=SUM(A1)") == "\\=SUM(A1)"
+    assert reports.md("2026 in review") == "2026 in review"
+
+
 def test_markdown_link_targets_are_encoded() -> None:
     assert reports.md_link("a", "https://x.example/p(1)") == "[a](https://x.example/p%281%29)"
     assert reports.md_link("a", "https://x.example/a b") == "a"  # not a URL tracker accepts

@@ -29,7 +29,9 @@ DEFAULT_WEEKS = 26  # the window of every chart and of `tracker timeline`
 REPORT_MAX_WEEKS = 156  # a case report's chart reaches back at most three years
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|~#])")
-_MD_LINE_START = re.compile(r"^(\s*)([-+=]|\d+[.)])", re.MULTILINE)
+# A list marker or formula sign opening a line; after digits only the dot or parenthesis is
+# escaped, since CommonMark's backslash escapes punctuation only ("\1" shows its backslash).
+_MD_LINE_START = re.compile(r"^(\s*)(\d+(?=[.)])|)([-+=.)])", re.MULTILINE)
 
 
 def plain(text: object, *, multiline: bool = False) -> str:
@@ -207,7 +209,7 @@ def md(text: object, *, multiline: bool = False) -> str:
     """Untrusted text for Markdown: inert, with every character that could make markup
     (links, emphasis, HTML, headings, tables) escaped."""
     s = _MD_SPECIAL.sub(r"\\\1", plain(text, multiline=multiline))
-    return _MD_LINE_START.sub(r"\1\\\2", s)
+    return _MD_LINE_START.sub(r"\1\2\\\3", s)
 
 
 def md_link(label: str, url: str | None) -> str:
