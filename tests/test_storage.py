@@ -396,3 +396,11 @@ def test_a_command_that_changes_nothing_leaves_the_bytes(run, seeded):
 def test_run_fixture_uses_the_isolated_store(run: Run, seeded, isolated):
     assert seeded.parent == isolated
     assert as_json(run("paths", "--json"))["store"] == str(seeded)
+
+
+def test_a_sqlite_url_with_four_slashes_names_the_absolute_path(run, tmp_path):
+    # sqlite:////abs/path is how SQLAlchemy and others write an absolute path
+    result = run("--db", f"sqlite:///{tmp_path / 'four.db'}", "init", "--empty")
+    assert result.exit_code == 0, result.stderr
+    assert (tmp_path / "four.db").exists()
+    assert run("--db", f"sqlite://{tmp_path / 'four.db'}", "dispute", "list").exit_code == 0

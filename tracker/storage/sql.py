@@ -199,7 +199,10 @@ class Sqlite(Dialect):
 
     @property
     def path(self) -> Path:
-        return Path(self.location.url[len("sqlite://"):]).expanduser()
+        rest = self.location.url[len("sqlite://"):]
+        if rest.startswith("//"):  # sqlite:////abs/path, as SQLAlchemy writes it
+            rest = "/" + rest.lstrip("/")
+        return Path(rest).expanduser()
 
     def connect(self, *, create: bool, lock_timeout: float) -> Any:
         import sqlite3
