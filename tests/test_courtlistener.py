@@ -279,8 +279,9 @@ def test_refresh_of_a_seeded_docket_ignores_the_judges_initials(run, seeded, api
 
 def test_refresh_refuses_without_a_docket_and_on_429(run, seeded, api):
     before = seeded.read_bytes()
-    refused(run("dispute", "refresh", "coda-v-openai"), seeded, before,
-            "has no forum with a CourtListener docket id")
+    talk = refused(run("dispute", "refresh", "coda-v-openai"), seeded, before,
+                   "has no forum with a CourtListener docket id")
+    assert "forum add coda-v-openai" in talk  # it has no forum #1 to edit
     assert api == []
     api.answers.append(httpx.Response(429, headers={"Retry-After": "3600"}))
     refused(run("dispute", "refresh", "nyt-v-openai"), seeded, before, "wait 3600 seconds",

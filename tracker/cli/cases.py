@@ -111,11 +111,12 @@ def refresh(slug: str, *, json_: bool) -> None:
     from tracker import courtlistener
 
     with env().read() as store:
-        ids = courtlistener.docket_forums(core.get_dispute(store, slug))
+        d = core.get_dispute(store, slug)
+    ids = courtlistener.docket_forums(d)
     if not ids:
+        how = f"forum edit {slug} 1" if d.forums else f"forum add {slug} 'COURT'"
         raise InputError(f"'{slug}' has no forum with a CourtListener docket id",
-                         hint=f"add one with 'tracker dispute forum edit {slug} 1 "
-                              "--courtlistener ID'")
+                         hint=f"add one with 'tracker dispute {how} --courtlistener ID'")
     if len(ids) > courtlistener.PER_RUN:
         raise InputError(f"'{slug}' has {len(ids)} CourtListener dockets; refreshing them "
                          f"would pass the {courtlistener.PER_RUN} requests a minute allowed",
