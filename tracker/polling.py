@@ -18,7 +18,7 @@ from tracker.errors import InputError
 from tracker.models import Article, Feed, now_iso
 from tracker.paths import Location
 from tracker.sources.base import Counts, Kind, Plan, Working
-from tracker.storage import ArticleQuery, Store, open_store, poll_lock
+from tracker.storage import Store, open_store, poll_lock
 from tracker.urls import normalise_url
 
 if TYPE_CHECKING:  # fetching imports httpx and feedparser: only commands that fetch pay
@@ -438,20 +438,3 @@ def _kept_entry(kept: dict[str, Any]) -> Entry:
 
     return Entry(link=str(kept.get("url", "")), title=str(kept.get("title", "")),
                  summary=str(kept.get("summary", "")), published=kept.get("published"))
-
-
-def news(store: Store, *, since: str | None = None, days: int = 7) -> tuple[str, dict[str, list]]:
-    """What was attached since `since` (default: the start of the last poll), by dispute."""
-    if since:
-        since = models.parse_since(since)
-    else:
-        since = store.meta("last_poll").get("started") or (
-            models.now() - timedelta(days=days)).isoformat()
-    grouped: dict[str, list[Article]] = {}
-    for a in store.find_articles(ArticleQuery(linked_since=since)):
-        for link in a.links:
-            if link.at >= since:
-                grouped.setdefault(link.dispute, []).append(a)
-    for items in grouped.values():
-        items.sort(key=Article.sort_key, reverse=True)
-    return since, dict(sorted(grouped.items()))
