@@ -162,7 +162,11 @@ def parse_since(value: str) -> str:
             return (now() - delta).isoformat(timespec="seconds")
         except OverflowError:  # reaching back past year 1
             raise InputError(f"invalid --since '{value}'", hint="that is too far back") from None
-    return check_date(value)
+    try:
+        return check_date(value)
+    except InputError:
+        raise InputError(f"invalid --since '{value}'",
+                         hint="use YYYY-MM-DD, or 7d / 2w / 12h") from None
 
 
 def now() -> datetime:
