@@ -277,7 +277,10 @@ def test_410_gone_disables_the_feed(run, seeded, server):
     assert summary["feeds_failed"] == 1
     feed = as_json(run("feed", "list", "--json"))[0]
     assert feed["enabled"] is False and "410" in feed["skipped_reason"]
+    assert feed["next_try_why"] == "disabled: 410 Gone: the feed was removed"
     assert poll_json(run)["feeds_polled"] == 0  # not polled again
+    run("feed", "disable", server.url("/gone"))
+    assert as_json(run("feed", "list", "--json"))[0]["next_try_why"] == "disabled by the user"
 
 
 def test_timeout_fails_that_feed_only(run, seeded, server, tmp_path, monkeypatch):

@@ -83,7 +83,8 @@ def failing(feed: Feed) -> bool:
 def next_try(feed: Feed, now: datetime) -> tuple[str, str]:
     """When a poll will try `feed` next and why, for `feed list`."""
     if not feed.enabled:
-        return "never", f"disabled: {feed.skipped_reason or 'by the user'}"
+        why = feed.skipped_reason or "disabled by the user"
+        return "never", why if why.startswith("disabled") else f"disabled: {why}"
     if feed.retry_after and datetime.fromisoformat(feed.retry_after) > now:
         why = (f"backing off after {feed.errors} failure(s): {feed.last_error}" if feed.errors
                else "the server asked to wait (Retry-After)")
