@@ -23,6 +23,7 @@ from tracker.report import (
     _courtlistener,
     article_date,
     day_of,
+    event_html,
     h,
     h_link,
     kind_label,
@@ -294,17 +295,10 @@ def _timeline_html(ov: Overview, page: Callable[[str], str | None]) -> str:
         return note or "<p>No events recorded.</p>"
     items = []
     for d, e in pairs:
-        body = f'<span class="badge change">{h(e.status)}</span>' if e.status else ""
-        body += h(e.text)
-        if e.unconfirmed:
-            body += ' <span class="badge unconfirmed">unconfirmed</span>'
-        if e.source:
-            body += ('<br><span class="source">Source: '
-                     + h_link(link_label(e.source), e.source) + "</span>")
         href = page(d.slug)
         who = f'<a href="{h(href)}">{h(d.slug)}</a>' if href else h(d.slug)
         items.append(f'<li><time>{h(e.date)}</time><span class="slug">{who}</span>'
-                     f"<div>{body}</div></li>")
+                     f"<div>{event_html(e, note=False)}</div></li>")
     return f'<ol class="timeline all">{"".join(items)}</ol>{note}'
 
 

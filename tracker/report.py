@@ -442,6 +442,20 @@ def _forums_html(d: Dispute) -> str:
     return f'<table class="kv">{"".join(rows)}</table>'
 
 
+def event_html(e: Event, *, note: bool = True) -> str:
+    """An event on a timeline: its status badge, text, unconfirmed mark, note and source."""
+    body = f'<span class="badge change">{h(e.status)}</span>' if e.status else ""
+    body += h(e.text)
+    if e.unconfirmed:
+        body += ' <span class="badge unconfirmed">unconfirmed</span>'
+    if note and e.note:
+        body += f'<br><span class="note">{h(e.note)}</span>'
+    if e.source:
+        body += ('<br><span class="source">Source: '
+                 + h_link(link_label(e.source), e.source) + "</span>")
+    return body
+
+
 def _timeline_html(timeline: Sequence[tuple[int, Event]], hidden: int = 0) -> str:
     note = (f'<p class="note">{h(muted_note(hidden))} (procedural docket entries on the '
             "mute list).</p>") if hidden else ""
@@ -449,17 +463,8 @@ def _timeline_html(timeline: Sequence[tuple[int, Event]], hidden: int = 0) -> st
         return note or "<p>No events recorded.</p>"
     items = []
     for n, e in timeline:
-        body = f'<span class="badge change">{h(e.status)}</span>' if e.status else ""
-        body += h(e.text)
-        if e.unconfirmed:
-            body += ' <span class="badge unconfirmed">unconfirmed</span>'
-        if e.note:
-            body += f'<br><span class="note">{h(e.note)}</span>'
-        if e.source:
-            body += ('<br><span class="source">Source: '
-                     + h_link(link_label(e.source), e.source) + "</span>")
         items.append(f'<li><span class="num">{n}</span><time>{h(e.date)}</time>'
-                     f"<div>{body}</div></li>")
+                     f"<div>{event_html(e)}</div></li>")
     return f'<ol class="timeline">{"".join(items)}</ol>{note}'
 
 
