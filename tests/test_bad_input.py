@@ -66,6 +66,8 @@ ARGS: list[tuple[tuple[str, ...], int, str]] = [
     (("dispute", "edit", "nyt-v-openai", "--started", "someday"), 2, "invalid date 'someday'"),
     (("article", "add", "https://n.example/b", "-d", "nyt-v-openai", "--published", "tomorrow"),
      2, "invalid date 'tomorrow'"),
+    (("match", "explain", "NYT sues OpenAI", "--published", "2026-02-30"), 2,
+     "invalid date '2026-02-30'"),
     (("article", "list", "--since", "yesterday"), 2,
      "invalid --since 'yesterday' hint: use YYYY-MM-DD, or 7d / 2w / 12h"),
     (("article", "list", "--since", "99999999d"), 2, "invalid --since '99999999d'"),

@@ -123,7 +123,9 @@ def explain(
     """The decision for any text, for every dispute, with the reasons, e.g.
     `tracker match explain "NYT sues OpenAI" "Over training"`: to tune aliases and terms."""
     from tracker import matching
+    from tracker.models import check_date
 
+    published = check_date(published) if published is not None else None
     with env().read() as store:
         disputes = store.disputes()
     decisions = matching.explain(disputes, env().config.section("match"), title, summary,
