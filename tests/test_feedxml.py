@@ -675,3 +675,19 @@ def test_the_base_schemes_are_feedparsers():
     from feedparser.urls import ACCEPTABLE_URI_SCHEMES
 
     assert set(ACCEPTABLE_URI_SCHEMES) == feedxml._SAFE_SCHEMES
+
+
+def test_a_date_days_ahead_is_no_date_but_a_timezone_slip_is_kept():
+    """A story dated 2100 would head every coverage list for good; a few hours ahead is a
+    publisher's wrong time zone."""
+    from datetime import datetime, timedelta, timezone
+    from email.utils import format_datetime
+
+    soon = datetime.now(timezone.utc).replace(microsecond=0) + timedelta(hours=10)
+    body = rss([{"title": "Far", "link": "https://n.example/1",
+                 "pubDate": "Fri, 01 Jan 2100 00:00:00 GMT"},
+                {"title": "Soon", "link": "https://n.example/2",
+                 "pubDate": format_datetime(soon, usegmt=True)}])
+    far, near = fetching.parse(body, "https://n.example/feed", "application/rss+xml").entries
+    assert far.published is None
+    assert near.published == soon.isoformat()

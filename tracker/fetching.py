@@ -165,12 +165,19 @@ class _LinkFinder(HTMLParser):
             self.links.append(a["href"])
 
 
+_AHEAD = timedelta(days=1)
+
+
 def _iso(struct: Any) -> str | None:
+    """An entry's date in ISO form; None when unreadable or more than a day ahead (a story
+    dated 2100 would head every list; hours ahead are a publisher's time zone slip)."""
     if not struct:
         return None
     try:
         stamp = datetime.fromtimestamp(calendar.timegm(struct), tz=timezone.utc)
     except (TypeError, ValueError, OverflowError):
+        return None
+    if stamp > datetime.now(timezone.utc) + _AHEAD:
         return None
     return stamp.isoformat()
 
