@@ -239,3 +239,21 @@ def test_the_read_marker_lives_in_any_backend(run: Run, tmp_path: Path, monkeypa
     clock.at += timedelta(minutes=5)
     again = as_json(run("news", "--json"))
     assert again["stories"] == 0 and again["since"] == first["until"]
+
+
+def test_a_digest_that_cannot_be_printed_leaves_the_marker(run: Run, seeded: Path, db: Path,
+                                                           monkeypatch) -> None:
+    """`tracker news > /dev/full`, or a mail pipe that fails: what was not shown shows again."""
+    from tracker.cli import output
+
+    assert run("article", "add", "https://n.example/a", "-d", "nyt-v-openai").exit_code == 0
+    before = db.read_bytes()
+
+    def full(*_: object, **__: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    with monkeypatch.context() as m:
+        m.setattr(output, "lines", full)
+        assert run("news").exit_code != 0
+    assert db.read_bytes() == before
+    assert "https://n.example/a" in run("news").stdout

@@ -202,7 +202,9 @@ def news(
         with env().write() if mark and free else env().read() as store:
             found = digest.news(store, since=since, until=until, on=on, mark=mark and free,
                                 default_days=days)
-    _show_digest(found, md=md, json_=json_)
+            # Shown before the marker is written: a digest that cannot be printed (a full
+            # disk, a failing mail pipe) leaves the marker, so it shows again next time.
+            _show_digest(found, md=md, json_=json_)
 
 
 @contextmanager
@@ -229,6 +231,6 @@ def _show_digest(found: "Digest", *, md: bool = False, json_: bool = False) -> N
         output.write_json(digest.to_dict(found, render.article_row))
     elif md:
         sys.stdout.write(digest.markdown(found))
-        sys.stdout.flush()
     else:
         output.lines(digest.text_lines(found))
+    sys.stdout.flush()  # a full disk or a closed pipe fails here, not after the store write
