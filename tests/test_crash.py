@@ -274,3 +274,18 @@ def test_a_poll_lock_that_cannot_be_created_is_reported(run, seeded, world, monk
     assert f"cannot lock {db}.poll.lock: Permission denied" in talk
     assert "Traceback" not in talk and "internal error" not in talk
     assert db.read_bytes() == before
+
+
+def test_output_to_a_full_disk_is_said_plainly(run, seeded, monkeypatch):
+    """`tracker dispute list --json > /dev/full`: the user's disk, not a bug of ours."""
+    from tracker.cli import output
+
+    def full(*_: object) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(output, "write_json", full)
+    result = run("dispute", "list", "--json")
+    talk = " ".join(result.stderr.split())
+    assert result.exit_code == 1
+    assert "tracker: error: cannot write the output: No space left on device" in talk
+    assert "internal error" not in talk

@@ -1,6 +1,7 @@
 """The command line: thin adapters from arguments to tracker.core, and one error boundary."""
 
 import contextlib
+import errno
 import gc
 import importlib
 import os
@@ -102,6 +103,10 @@ class _Boundary(TyperGroup):
         except Exception as exc:
             if os.environ.get(DEBUG_ENV):
                 traceback.print_exc()
+            if isinstance(exc, OSError) and exc.errno == errno.ENOSPC:  # `... > /dev/full`
+                report(TrackerError(f"cannot write the output: {exc.strerror}",
+                                    hint="free some space and run it again"))
+                raise typer.Exit(int(ExitCode.ERROR)) from None
             damaged = _damaged_store()
             if damaged is not None:  # a hand-edited or damaged record, not a bug of ours
                 report(damaged)
