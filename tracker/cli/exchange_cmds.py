@@ -118,6 +118,16 @@ def _one_or_all(slug: str | None, all_: bool) -> None:
         raise InputError("give a dispute's slug or --all", hint="e.g. 'tracker report --all'")
 
 
+def _coverage(slug: str | None, flt: core.DisputeFilter
+              ) -> tuple[list[Dispute], dict[str, list[Article]]]:
+    """The disputes to show and the articles of each: the one named, or all `flt` accepts."""
+    with env().read() as store:
+        if not slug:
+            return core.coverage_of(store, flt)
+        d = core.get_dispute(store, slug)
+        return [d], {d.slug: core.coverage(store, d.slug)}
+
+
 @app.command()
 def report(
     slug: OptSlug = None,
@@ -132,22 +142,19 @@ def report(
     `tracker report --all` is the overview of every dispute."""
     _one_or_all(slug, all_)
     today = now().date()
-    with env().read() as store:
-        if all_:
-            flt = core.DisputeFilter(status=status, tag=tag, jurisdiction=jurisdiction, kind=kind)
-            disputes, coverage = core.coverage_of(store, flt)
-        else:
-            d = core.get_dispute(store, str(slug))
-            found = core.coverage(store, d.slug)
+    disputes, coverage = _coverage(slug, core.DisputeFilter(
+        status=status, tag=tag, jurisdiction=jurisdiction, kind=kind))
     if all_:
         ov = overview.build(disputes, coverage, as_of=today,
                             weeks=reports.DEFAULT_WEEKS if weeks is None else weeks)
         text = overview.markdown(ov) if fmt is ReportFormat.md else overview.html_page(ov)
         what = f"the {fmt.value} overview"
     elif fmt is ReportFormat.md:
-        text, what = reports.markdown(d, found, as_of=today.isoformat()), "the md report"
+        d = disputes[0]
+        text, what = reports.markdown(d, coverage[d.slug], as_of=today.isoformat()), "the md report"
     else:
-        text = reports.html_report(d, found, as_of=today.isoformat(), weeks=weeks)
+        d = disputes[0]
+        text = reports.html_report(d, coverage[d.slug], as_of=today.isoformat(), weeks=weeks)
         what = "the html report"
     _deliver(text.encode("utf-8"), out, what)
 
@@ -167,13 +174,8 @@ def timeline(
     _one_or_all(slug, all_)
     end = reports.day_of(check_date(until)) if until else now().date()
     assert end is not None  # check_date accepted it
-    with env().read() as store:
-        if all_:
-            flt = core.DisputeFilter(status=status, tag=tag, jurisdiction=jurisdiction, kind=kind)
-            disputes, coverage = core.coverage_of(store, flt)
-        else:
-            d = core.get_dispute(store, str(slug))
-            found = core.coverage(store, d.slug)
+    disputes, coverage = _coverage(slug, core.DisputeFilter(
+        status=status, tag=tag, jurisdiction=jurisdiction, kind=kind))
     if all_:
         ov = overview.build(disputes, coverage, as_of=end, weeks=weeks)
         if json_:
@@ -182,6 +184,7 @@ def timeline(
             return
         output.console().print(_all_chart(ov))
         return
+    d, found = disputes[0], coverage[disputes[0].slug]
     chart = reports.weekly(d, found, until=end, weeks=weeks)
     if json_:
         output.write_json([w.to_dict() for w in chart])
