@@ -150,6 +150,11 @@ def weekly(d: Dispute | None, articles: Sequence[Article], *, until: date, weeks
     """
     if not 1 <= weeks <= MAX_WEEKS:
         raise InputError(f"--weeks must be between 1 and {MAX_WEEKS}, not {weeks}")
+    try:  # the weeks shown, and the days of the last one, must be dates
+        until - timedelta(weeks=weeks + 1), until + timedelta(days=13)
+    except OverflowError:
+        raise InputError(f"--until {until} is out of range for {weeks} weeks",
+                         hint="give a date nearer today") from None
     last = week_of(until)
     out = [Week(last - timedelta(weeks=n)) for n in range(weeks - 1, -1, -1)]
     by_start = {w.start: w for w in out}
