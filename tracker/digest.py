@@ -98,6 +98,20 @@ def window(*, since: str | None = None, until: str | None = None, on: str | None
            at: datetime | None = None, tz: tzinfo | None = None) -> Window:
     """The window asked for; with none of since/until/on, since the read `marker` (or
     the last `default_days` days when nothing was read yet)."""
+    try:  # the window, and the day's margin the store is asked with, must be dates
+        win = _window(since=since, until=until, on=on, marker=marker,
+                      default_days=default_days, at=at, tz=tz)
+        if win.since is not None:
+            win.since - timedelta(days=2)
+        return win
+    except OverflowError:
+        raise InputError("a date of the window is out of range",
+                         hint="give dates nearer today") from None
+
+
+def _window(*, since: str | None, until: str | None, on: str | None,
+            marker: datetime | None, default_days: int, at: datetime | None,
+            tz: tzinfo | None) -> Window:
     at = at or models.now()
     tz = tz or local_tz()
     if on is not None:
