@@ -70,6 +70,7 @@ ARGS: list[tuple[tuple[str, ...], int, str]] = [
     (("timeline", "--all", "--until", "9999-12-31"), 2, "--until 9999-12-31 is out of range"),
     (("news", "--since", "0001-01-01"), 2, "a date of the window is out of range"),
     (("news", "--on", "9999-12-31"), 2, "a date of the window is out of range"),
+    (("review", "--dispute", "nyt-v-opneai"), 2, "no dispute 'nyt-v-opneai'"),
     (("match", "explain", "NYT sues OpenAI", "--published", "2026-02-30"), 2,
      "invalid date '2026-02-30'"),
     (("article", "list", "--since", "yesterday"), 2,

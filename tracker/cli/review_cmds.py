@@ -70,10 +70,13 @@ def review(
     `tracker review -d nyt-v-openai`; then `tracker review accept ID` or `reject ID`."""
     if ctx.invoked_subcommand is not None:
         return
+    from tracker import core
     from tracker import review as queue
 
     fmt = output.pick(json_, nl, csv_)
     with env().read() as store:
+        if dispute is not None:
+            core.get_dispute(store, dispute)  # a misspelt slug is an error, not an empty queue
         rows = [_row(s) for s in queue.listing(store, dispute=dispute, every=all_)]
     chosen = output._table_options.get()  # --wide / --columns: the plain table instead
     if fmt is not output.Format.table or not rows or (chosen and (chosen.wide or chosen.columns)):
