@@ -370,7 +370,7 @@ def apply(store: Store, plan: Plan, now: str, keep_days: int,
         store.record_checks({f.id: checked or now for f in plan.feeds})
 
 
-# -- rematch and news ------------------------------------------------------------------------
+# -- rematch ---------------------------------------------------------------------------------
 
 
 @dataclass
