@@ -118,7 +118,8 @@ class Working:
             decide = _matches_only(match)
         self.decide = decide  # (entry, the feed's language) -> Decided
         self.canonical = canonical
-        self._stories: dict[str, list[str]] | None = None  # story_key -> article URLs
+        # story_key -> the URLs of the articles with that headline (a dict: an ordered set)
+        self._stories: dict[str, dict[str, None]] | None = None
         self._since: datetime | None = None  # the oldest publication date indexed
 
     # -- reads ------------------------------------------------------------------------------
@@ -185,9 +186,7 @@ class Working:
 
     def _index(self, article: Article) -> None:
         if self._stories is not None and article.title:
-            urls = self._stories.setdefault(story_key(article.title), [])
-            if article.url not in urls:
-                urls.append(article.url)
+            self._stories.setdefault(story_key(article.title), {})[article.url] = None
 
     # -- changes ----------------------------------------------------------------------------
 
