@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import as_json, refused
-from tracker.dates import PartialDate, instant_key, order_key
+from tracker.dates import PartialDate, Unread, instant_key, order_key
+from tracker.models import Dispute
 
 
 def show(run, slug: str) -> dict:
@@ -101,6 +102,22 @@ def test_partial_dates_compare_as_ranges():
         with pytest.raises(ValueError):
             PartialDate.parse(bad)
     assert order_key("no date") > order_key("9999-12")  # malformed sorts last
+
+
+def test_events_hold_dates_in_memory_and_text_in_records():
+    raw = {"slug": "a-v-b", "title": "A v. B", "events": [
+        {"date": "2026-11", "text": "month"}, {"date": "2026-11-01", "text": "day"},
+        {"date": "2025-02-30", "text": "damaged"}, {"date": "2026", "text": "year"}]}
+    d = Dispute.from_dict(raw)
+    assert d.events[0].date == PartialDate(2026, 11)
+    assert d.events[1].date.isoformat() == "2026-11-01"
+    assert d.events[2].date == Unread("2025-02-30")  # kept as it is, for doctor to name
+    assert [e.text for e in d.timeline()] == ["year", "day", "month", "damaged"]
+    assert [e["date"] for e in d.to_dict()["events"]] == [e["date"] for e in raw["events"]]
+    with pytest.raises(TypeError, match=r"events\[0\]\.date: expected text, found int 7"):
+        Dispute.from_dict({**raw, "events": [{"date": 7, "text": "x"}]})
+    with pytest.raises(AttributeError):
+        PartialDate(2026).year = 2027  # type: ignore[misc]  # immutable
 
 
 def test_a_timeline_sorts_partial_dates_as_ranges(run, case):

@@ -470,7 +470,7 @@ def test_docket_rules_without_http_or_store():
                for n, text in ((6, "Pro Hac Vice motion of C"), (5, "COMPLAINT"))]
     make("docket", None).decide(view, feed, entries, "")
     events = view.plan.disputes["d"].events
-    assert [(e.entry, e.number, e.date, e.muted) for e in events] == [
+    assert [(e.entry, e.number, str(e.date), e.muted) for e in events] == [
         ("entry-5", 5, "2026-03-02", False),  # the older tracker's event, adopted
         ("entry-6", 6, "2026-03-02", True)]
     assert view.plan.counts.events_new == 1 and view.plan.counts.events_updated == 1

@@ -18,7 +18,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from tracker import core, models
+from tracker import core, dates, models
 from tracker.errors import ConflictError, InputError, TrackerError
 from tracker.models import Dispute, Event, Forum, Party, Related, now_iso
 from tracker.paths import bundled
@@ -285,17 +285,18 @@ def _read_dispute(problems: list[Problem], path: Key, table: Any, *,
         case.forum_given.append(set(f.table))
     for where, raw in r.tables("events"):
         e = _Reader(problems, where, raw, EVENT_FIELDS)
+        day = e.when("date", required=True) or ""
         event = Event(
-            date=e.when("date", required=True) or "",
+            date=dates.stored(day),
             text=e.text("text", required=True),
             status=e.optional_text("status", check=models.check_status),
             source=e.optional_text("source", check=_source),
             unconfirmed=e.flag("unconfirmed"),
             note=e.text("note"),
         )
-        if event.status and event.date:
+        if event.status and day:
             try:  # a status is what has happened: the rule `dispute status` keeps
-                core.check_status_date(d.slug or "SLUG", event.date)
+                core.check_status_date(d.slug or "SLUG", day)
             except InputError as exc:
                 e.fail("date", exc.message)
         d.events.append(event)
@@ -543,7 +544,7 @@ def merge_case(d: Dispute, c: Case, stamp: str) -> bool:
             d.related.append(rel)
     d.settle_status()
     if "status" in c.given and new.status != d.status:
-        change = Event(date=stamp[:10], text=f"Status changed from '{d.status}' to "
+        change = Event(date=dates.stored(stamp[:10]), text=f"Status changed from '{d.status}' to "
                        f"'{new.status}'.", status=new.status, recorded=stamp)
         d.events.append(change)
         d.settle_status(change)

@@ -273,7 +273,7 @@ class Period:
 def periods(history: Sequence[Event], as_of: date, day: Callable[[str], date | None]
             ) -> list[Period]:
     """The status periods of a status history (status events in date order)."""
-    dated = [(d, e.status) for e in history if e.status and (d := day(e.date)) and d <= as_of]
+    dated = [(d, e.status) for e in history if e.status and (d := day(str(e.date))) and d <= as_of]
     out = []
     for n, (start, status) in enumerate(dated):
         last = n + 1 == len(dated)

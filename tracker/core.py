@@ -84,7 +84,7 @@ def list_disputes(store: Store, flt: DisputeFilter | None = None) -> list[Disput
 
 def _status_event(d: Dispute, status: str, date: str, text: str, **extra: Any) -> Event:
     event = Event(
-        date=date,
+        date=dates.stored(date),
         text=text,
         status=status,
         previous_status=d.status if d.events else None,
@@ -173,7 +173,7 @@ def settle_new_dispute(d: Dispute, *, status_given: bool, stamp: str) -> None:
         e.recorded = e.recorded or stamp
     history = d.status_history()
     if not history:
-        d.events.append(Event(date=d.started or stamp[:10],
+        d.events.append(Event(date=dates.stored(d.started or stamp[:10]),
                               text=f"Recorded with status '{d.status}'.", status=d.status,
                               recorded=stamp))
         return
@@ -308,11 +308,11 @@ def set_status(
     """
     d = get_dispute(store, slug)
     status = models.check_status(status)
-    when = check_status_date(slug, date)
+    when = dates.PartialDate.parse(check_status_date(slug, date))
     history = d.status_history()
     if any(e.status == status and e.date == when for e in history):
         raise ConflictError(f"'{slug}' already has the step '{status}' on {when}")
-    latest = not history or not dates.PartialDate.parse(when) < history[-1].when
+    latest = not history or not when < history[-1].when
     if latest and status == d.status and not text:
         raise InputError(f"'{slug}' already has status '{status}'")
     before = d.status
@@ -358,7 +358,7 @@ def correct_status(store: Store, slug: str, status: str | None = None, *,
     if status is not None:
         event.status = models.check_status(status)
     if date is not None:
-        event.date = check_status_date(slug, date)
+        event.date = dates.stored(check_status_date(slug, date))
     if event.text.startswith("Status changed from"):
         event.text = f"Status changed from '{event.previous_status}' to '{event.status}'."
     event.note = (event.note + " " if event.note else "") + f"Corrected {now_iso()[:10]}."
@@ -387,7 +387,7 @@ def add_event(
         )
     d = get_dispute(store, slug)
     event = Event(
-        date=models.check_date(date),
+        date=dates.stored(models.check_date(date)),
         text=text.strip(),
         source=check_url(source, what="source URL") if source else None,
         note=note,
@@ -454,7 +454,8 @@ def edit_event(
     before = dataclasses.replace(event)
     order = [id(e) for e in d.status_history()]
     if date is not None:
-        event.date = check_status_date(slug, date) if event.status else models.check_date(date)
+        event.date = dates.stored(
+            check_status_date(slug, date) if event.status else models.check_date(date))
     if text is not None:
         if not text.strip():
             raise InputError("an event needs a description")

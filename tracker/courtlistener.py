@@ -16,7 +16,7 @@ from datetime import datetime, timedelta, timezone
 from email.utils import parsedate_to_datetime
 from typing import TYPE_CHECKING, Any
 
-from tracker import __version__, models
+from tracker import __version__, dates, models
 from tracker.errors import ConflictError, InputError, NotFoundError, TrackerError
 from tracker.models import Dispute, Event, Feed, Forum, now_iso
 from tracker.storage import Store
@@ -221,7 +221,7 @@ def new_dispute(docket: Docket, *, slug: str | None = None) -> Dispute:
                   judge=docket.assigned_to_str)
     d = Dispute(slug=slug, title=title, started=docket.date_filed, forums=[forum],
                 claims=[docket.cause] if docket.cause else [], created=stamp, updated=stamp)
-    d.events.append(Event(date=docket.date_filed or stamp[:10],
+    d.events.append(Event(date=dates.stored(docket.date_filed or stamp[:10]),
                           text=f"Filed in the {docket.court}"
                                + (f", No. {docket.docket_number}." if docket.docket_number
                                   else "."),
@@ -240,7 +240,7 @@ def _forum_note(docket: Docket) -> str:
 
 
 def _terminated(docket: Docket, previous: str, stamp: str, origin: str = "") -> Event:
-    return Event(date=docket.date_terminated or stamp[:10],
+    return Event(date=dates.stored(docket.date_terminated or stamp[:10]),
                  text="CourtListener shows the case terminated (the reason is not given: "
                       "settled, dismissed ...).",
                  status="closed", previous_status=previous, source=docket.page,
@@ -272,7 +272,7 @@ def apply_docket(d: Dispute, docket: Docket) -> list[str]:
 
     def note(text: str, *, date: str | None = None) -> None:
         changes.append(text)
-        d.events.append(Event(date=date or stamp[:10], text=f"CourtListener: {text}",
+        d.events.append(Event(date=dates.stored(date or stamp[:10]), text=f"CourtListener: {text}",
                               source=docket.page, recorded=stamp, origin=docket.api_url))
 
     if docket.docket_number and not same_docket(docket.docket_number, forum.docket):
@@ -290,7 +290,7 @@ def apply_docket(d: Dispute, docket: Docket) -> list[str]:
         changes.append(f"filed {docket.date_filed}")
     if docket.date_terminated and d.status not in FINAL_STATUSES:
         history = d.status_history()
-        if not history or history[-1].date <= docket.date_terminated:
+        if not history or history[-1].date <= dates.stored(docket.date_terminated):
             d.events.append(_terminated(docket, d.status, stamp))
             d.status = "closed"
             changes.append(f"terminated {docket.date_terminated}: status closed")

@@ -1,7 +1,9 @@
 """Dates as the program compares them: partial dates as ranges, timestamps as instants.
 
 Stored and exported values stay text (`2026`, `2026-11`, `2026-11-02`, ISO timestamps);
-every comparison goes through this module, never through string order:
+in memory an event's date is a `PartialDate` (`Day` when it may be damaged stored text),
+made by `stored()` where records are read and written back as `str()` (the same text).
+Every comparison goes through this module, never through string order:
 
     >>> PartialDate.parse("2026-11-01") < PartialDate.parse("2026-11")
     True
@@ -62,9 +64,13 @@ class PartialDate:
         return self.first, self.last
 
     def __lt__(self, other: object) -> bool:
-        if not isinstance(other, PartialDate):
+        if not isinstance(other, (PartialDate, Unread)):
             return NotImplemented
         return self._key() < other._key()
+
+    def isoformat(self) -> str:
+        """The text it was parsed from: `2026`, `2026-11` or `2026-11-02`."""
+        return str(self)
 
     def __str__(self) -> str:
         text = f"{self.year:04d}"
@@ -78,15 +84,50 @@ class PartialDate:
 _FAR = (date.max, date.max)
 
 
-def order_key(text: str) -> tuple[date, date]:
+@functools.total_ordering
+@dataclass(frozen=True)
+class Unread:
+    """Stored date text that is no date (a damaged or hand-edited store): kept as it is so
+    that it is written back unchanged and `doctor` can name it; it sorts after every date."""
+
+    text: str
+
+    def _key(self) -> tuple[date, date]:
+        return _FAR
+
+    def __lt__(self, other: object) -> bool:
+        if not isinstance(other, (PartialDate, Unread)):
+            return NotImplemented
+        return self._key() < other._key()
+
+    def isoformat(self) -> str:
+        return self.text
+
+    def __str__(self) -> str:
+        return self.text
+
+
+Day = PartialDate | Unread  # an event's date in memory
+
+
+def stored(text: object) -> Day:
+    """A date as read from the store or an export; a value that is not text at all is a
+    damaged record: TypeError."""
+    if isinstance(text, (PartialDate, Unread)):
+        return text
+    if not isinstance(text, str):
+        found = "null" if text is None else f"{type(text).__name__} {text!r}"[:80]
+        raise TypeError(f"expected text, found {found}")
+    try:
+        return PartialDate.parse(text)
+    except ValueError:
+        return Unread(text)
+
+
+def order_key(text: str | Day) -> tuple[date, date]:
     """The sort key of a stored partial date; text that is no date sorts last (doctor names
     it); a value that is not text at all is a damaged record: TypeError."""
-    if not isinstance(text, str):
-        raise TypeError(f"a date must be text, found {type(text).__name__}")
-    try:
-        return PartialDate.parse(text)._key()
-    except ValueError:
-        return _FAR
+    return stored(text)._key()
 
 
 def instant(text: str) -> datetime:

@@ -235,7 +235,7 @@ def build(disputes: Iterable[Dispute], articles: Iterable[Article], win: Window,
             document = getattr(e, "document", None)  # where its feed gives them
             title = e.text if not number or f"{number}" in e.text[:40] else \
                 f"No. {number}: {e.text}"
-            g.items.append(Item("event", arrived, e.date, title,
+            g.items.append(Item("event", arrived, str(e.date), title,
                                 safe_url(document) or e.source, "docket", event=e))
     for g in groups.values():
         g.items.sort(key=lambda i: (i.day, i.arrived, i.kind == "event"), reverse=True)
@@ -329,7 +329,7 @@ def to_dict(d: Digest, article_row: Any) -> dict[str, Any]:
 
     def event_row(i: Item) -> dict[str, Any]:
         assert i.event is not None
-        return {**vars(i.event), "arrived": iso(i.arrived)}
+        return {**i.event.to_dict(), "arrived": iso(i.arrived)}
 
     return {
         "since": iso(d.window.since), "until": iso(d.window.until), "window": d.window.how,

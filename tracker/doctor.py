@@ -195,10 +195,10 @@ def _problems(data: Raw) -> Iterator[Problem]:
     for key, d in built["disputes"].items():
         for i, e in enumerate(d.events if d else []):
             try:
-                check_date(e.date)
+                check_date(str(e.date))
             except InputError:
                 yield Problem("event-date", f"disputes/{key}.events[{i}]",
-                              f"event date {e.date!r} is not YYYY-MM-DD (or YYYY-MM / YYYY)")
+                              f"event date {str(e.date)!r} is not YYYY-MM-DD (or YYYY-MM / YYYY)")
                 continue
             if e.status and e.when.after(today):  # e.g. 2062 typed for 2026, before 0.2
                 yield Problem("future-status", f"disputes/{key}.events[{i}]",

@@ -228,7 +228,9 @@ class Party:
 
 @dataclass
 class Event:
-    date: str
+    # In memory a date type (a range of days); text only in to_dict/from_dict (the store,
+    # the export, --json). Text given here is read as the store's would be.
+    date: dates.Day
     text: str
     status: str | None = None
     previous_status: str | None = None
@@ -244,10 +246,19 @@ class Event:
     document: str | None = None
     muted: bool = False  # procedural noise (the [docket] mute list): kept, not shown
 
+    def __post_init__(self) -> None:
+        self.date = dates.stored(self.date)
+
     @property
     def when(self) -> dates.PartialDate:
         """The date as a range of days (ValueError if the stored text is no date)."""
-        return dates.PartialDate.parse(self.date)
+        if isinstance(self.date, dates.Unread):
+            raise ValueError(f"not a date: {self.date.text!r}")
+        return self.date
+
+    def to_dict(self) -> dict[str, Any]:
+        """The event as stored and exported: its date as text."""
+        return {**vars(self), "date": str(self.date)}
 
 
 @dataclass
@@ -279,7 +290,7 @@ class Dispute:
     def timeline(self) -> list[Event]:
         """Events in date order, partial dates as ranges (`2026-11-01` before `2026-11`);
         stable for equal dates: the order they were recorded."""
-        return sorted(self.events, key=lambda e: dates.order_key(e.date))
+        return sorted(self.events, key=lambda e: e.date)
 
     def shown_timeline(self) -> list[tuple[int, Event]]:
         """The timeline's events with their numbers, muted docket entries left out."""
@@ -332,17 +343,29 @@ class Dispute:
         return known[0] if known else None
 
     def to_dict(self) -> dict[str, Any]:
-        return dataclasses.asdict(self)
+        d = dataclasses.asdict(self)
+        d["events"] = [e.to_dict() for e in self.events]
+        return d
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Dispute:
         d = dict(data)
         d["forums"] = [Forum(**f) for f in d.get("forums", [])]
         d["parties"] = [Party(**p) for p in d.get("parties", [])]
-        d["events"] = [Event(**e) for e in d.get("events", [])]
+        d["events"] = [_event(i, e) for i, e in enumerate(d.get("events", []))]
         d["related"] = [Related(**r) for r in d.get("related", [])]
         d["match"] = {"include": [], "exclude": [], **d.get("match", {})}
         return cls(**d)
+
+
+def _event(i: int, data: dict[str, Any]) -> Event:
+    """An event read from the store or an export: its date text becomes a date."""
+    e = dict(data)
+    try:
+        e["date"] = dates.stored(e["date"])
+    except TypeError as exc:
+        raise TypeError(f"events[{i}].date: {exc}") from None
+    return Event(**e)
 
 
 @dataclass

@@ -55,7 +55,7 @@ class Entry:
     def since(self) -> str | None:
         """When the current status began (its status event), else when the dispute did."""
         history = self.dispute.status_history()
-        return history[-1].date if history else self.dispute.started
+        return str(history[-1].date) if history else self.dispute.started
 
     @property
     def last_event(self) -> Event | None:
@@ -142,7 +142,8 @@ def month_ruler(weeks: Sequence[Week]) -> str:
 def status_periods(d: Dispute, as_of: date) -> list[tuple[str, str, str | None]]:
     """(status, from, to) for each status the dispute has had; to is None for now."""
     history = [e for e in d.status_history() if (day := day_of(e.date)) and day <= as_of]
-    return [(str(e.status), e.date, history[n + 1].date if n + 1 < len(history) else None)
+    return [(str(e.status), str(e.date),
+             str(history[n + 1].date) if n + 1 < len(history) else None)
             for n, e in enumerate(history)]
 
 
@@ -276,7 +277,7 @@ def _status_table(ov: Overview, page: Callable[[str], str | None]) -> str:
     for e in ov.entries:
         d, last = e.dispute, e.last_event
         last_cell = (f"<time>{h(last.date)}</time><br>"
-                     f"{h(_event_summary(last)[len(last.date) + 2:])}" if last else "&ndash;")
+                     f"{h(_event_summary(last)[len(str(last.date)) + 2:])}" if last else "&ndash;")
         rows.append(f"<tr><td>{_dispute_cell(d, page(d.slug))}</td><td>{_pill(d.status)}</td>"
                     f"<td><time>{h(e.since or '')}</time></td><td>{last_cell}</td>"
                     f'<td class="small">{_forums_cell(d)}</td><td class="n">{e.recent}</td>'
@@ -341,7 +342,8 @@ def html_page(ov: Overview, *, title: str = DEFAULT_TITLE,
     counts: dict[str, int] = {}
     for e in ov.entries:
         counts[e.dispute.status] = counts.get(e.dispute.status, 0) + 1
-    latest = max((e.last_event.date for e in ov.entries if e.last_event), default="none")
+    newest = max((e.last_event.date for e in ov.entries if e.last_event), default=None)
+    latest = "none" if newest is None else str(newest)
     stats = (f"<li><b>{len(ov.entries)}</b><span>disputes followed</span></li>"
              f"<li><b>{ov.recent()}</b><span>articles in the last {RECENT_DAYS} days</span></li>"
              f"<li><b>{h(latest)}</b><span>latest event</span></li>"

@@ -134,7 +134,8 @@ class Week:
             "week": self.start.isoformat(),
             "articles": self.count,
             "article_ids": [a.id for a in self.articles],
-            "events": [{"date": e.date, "status": e.status, "text": e.text} for e in self.events],
+            "events": [{"date": str(e.date), "status": e.status, "text": e.text}
+                       for e in self.events],
         }
 
 

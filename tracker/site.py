@@ -69,7 +69,7 @@ class Entry:
 
 def event_id(d: Dispute, e: Event) -> str:
     """An event's stable id: its dispute and what it says, not where it sits in the list."""
-    key = "\x1f".join([d.slug, e.date, e.text, e.status or "", e.source or ""])
+    key = "\x1f".join([d.slug, str(e.date), e.text, e.status or "", e.source or ""])
     return f"urn:tracker:event:{d.slug}:{hashlib.sha256(key.encode()).hexdigest()[:16]}"
 
 

@@ -92,7 +92,7 @@ def dispute_row(d: Dispute, articles: int) -> dict[str, Any]:
     row["since"] = d.started or ""
     row["articles"] = articles
     timeline = d.timeline()
-    row["last_event"] = timeline[-1].date if timeline else ""
+    row["last_event"] = str(timeline[-1].date) if timeline else ""
     row["jurisdictions"] = d.jurisdictions()
     row["courts"] = [f.name for f in d.forums]
     row["dockets"] = [f.docket for f in d.forums if f.docket]
@@ -119,7 +119,7 @@ def event_rows(d: Dispute, *, muted: bool = False) -> list[dict[str, Any]]:
     """Timeline rows numbered as `event remove` counts; muted entries only if asked."""
     rows = []
     for n, e in enumerate(d.timeline(), 1) if muted else d.shown_timeline():
-        rows.append({"n": n, **vars(e)})  # the event record, numbered as `event remove` takes it
+        rows.append({"n": n, **e.to_dict()})  # the event record, numbered as `event remove` does
     return rows
 
 

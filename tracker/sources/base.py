@@ -248,7 +248,7 @@ class Working:
             self.plan.counts.events_new += 1
             if not event.muted:
                 self.plan.events.setdefault(slug, []).append(
-                    {"date": event.date, "number": event.number, "text": event.text[:300],
+                    {"date": str(event.date), "number": event.number, "text": event.text[:300],
                      "source": event.source, "document": event.document})
         else:
             self.plan.counts.events_updated += 1

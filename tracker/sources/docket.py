@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from tracker import dates
 from tracker.models import Event, Feed
 from tracker.sources.base import Kind, Working
 from tracker.text import inert
@@ -112,7 +113,7 @@ class Docket(Kind):
             counts.entries_seen += 1
             key = anchor(entry)
             n = number(entry, key)
-            fresh = Event(date=filing_date(entry.published, view.now),
+            fresh = Event(date=dates.stored(filing_date(entry.published, view.now)),
                           text=event_text(entry, n, key), source=entry.link,
                           recorded=view.now, origin=feed.url, entry=key, number=n,
                           document=entry.enclosure or None, muted=muted(entry, self.mute))
