@@ -552,7 +552,11 @@ class _Rule:
         # few words between theirs: "Japanese anime and game studios".
         self.loose = [(n, _loose_pattern(catalogue.normalised(n))) for n in claimants
                       if _describes(n) and len(catalogue.normalised(n).split()) > 1]
-        self.loose_ids = catalogue.ids(catalogue.normalised(n).split()[0] for n, _ in self.loose)
+        # An item is worth the loose test if it has the description's longest word (its
+        # most telling one: "Japanese" in "Japanese studios", "japonais" in "studios
+        # japonais").
+        self.loose_ids = catalogue.ids(max(_SEPARATORS.split(catalogue.normalised(n)), key=len)
+                                       for n, _ in self.loose)
         # Names that only suggest: a dispute's weak aliases ("Times"), and the parties on
         # neither side ("Government of Japan" in CODA's dispute).
         self.hint = _Side("claimant", [*dispute.match.get("weak_aliases", []),
@@ -709,17 +713,27 @@ class Matcher:
                   for i in s.ids}
         self._others = catalogue.automaton(others - self._by_trigger.keys())
 
-    def _prepare(self, title: str, summary: str, language: str | None
+    def _prepare(self, title: str, summary: str, language: str | None, every: bool = False
                  ) -> tuple[str, str, list[str], _Hits]:
-        text, footers = _item_text(title, summary)
+        """The item's text, language, footers taken off and terms found. Most items name
+        no claimant: for them (unless `every`) the work stops at the first automaton;
+        taking footers off can only remove names, so they are looked for after that."""
+        head, body = _normalise(title), _normalise(summary)
+        text = head + "\n" + body
+        folded = _case_folded(text)
+        hits = self._catalogue.hits(self._triggers, text, folded, {})
+        if not hits and not every:
+            return text, language or "", [], hits
+        stripped, footers = _strip_footers(body)
+        if footers:
+            text = head + "\n" + stripped
+            folded = _case_folded(text)
+            hits = self._catalogue.hits(self._triggers, text, folded, {})
         if language is None:
             from tracker.languages import detect
 
             language = detect(text)
-        folded = _case_folded(text)
-        hits = self._catalogue.hits(self._triggers, text, folded, {})
-        if hits:
-            self._catalogue.hits(self._others, text, folded, hits)
+        self._catalogue.hits(self._others, text, folded, hits)
         return text, language, footers, hits
 
     def decide(self, title: str, summary: str = "", *, published: str | None = None,
@@ -743,9 +757,7 @@ class Matcher:
     def explain(self, title: str, summary: str = "", *, published: str | None = None,
                 language: str | None = None) -> list[Decision]:
         """The decision for every dispute, with its reasons, sorted by slug."""
-        text, language, footers, hits = self._prepare(title, summary, language)
-        if not hits:  # the respondents and subject terms too, for the reasons
-            self._catalogue.hits(self._others, text, _case_folded(text), hits)
+        text, language, footers, hits = self._prepare(title, summary, language, every=True)
         return [rule.decide(text, hits, language, published, footers) for rule in self._rules]
 
 
