@@ -77,6 +77,23 @@ def test_list_csv_has_a_header_and_a_row_per_dispute(run, seeded):
     assert (nyt["since"], nyt["status"], nyt["articles"]) == ("2023-12-27", "discovery", "0")
 
 
+def test_list_last_event_is_never_a_muted_docket_entry(run, seeded):
+    """A muted (procedural) docket entry is hidden everywhere else, so it is not the case's
+    last event either: the listing keeps the last event a reader would see."""
+    from tracker.models import Event
+
+    with open_store(seeded, write=True) as store:
+        d = store.dispute("getty-v-stability")
+        assert d is not None
+        d.events.append(Event(date="2026-03-09", text="Entry #9: NOTICE OF APPEARANCE",
+                              origin="https://www.courtlistener.com/docket/66788385/feed/",
+                              entry="entry-9", number=9, muted=True))
+        store.put_dispute(d)
+    rows = list(csv.DictReader(io.StringIO(run("dispute", "list", "--csv").stdout)))
+    assert rows[1]["slug"] == "getty-v-stability"
+    assert rows[1]["last_event"] == "2025-12-16"
+
+
 def test_list_refuses_two_formats(run, seeded):
     r = run("dispute", "list", "--json", "--csv")
     assert r.exit_code == 2

@@ -91,8 +91,8 @@ def dispute_row(d: Dispute, articles: int) -> dict[str, Any]:
     row["where"] = "; ".join(d.jurisdictions()) or "-"
     row["since"] = d.started or ""
     row["articles"] = articles
-    timeline = d.timeline()
-    row["last_event"] = str(timeline[-1].date) if timeline else ""
+    shown = d.shown_timeline()  # a muted docket entry is not the case's last event
+    row["last_event"] = str(shown[-1][1].date) if shown else ""
     row["jurisdictions"] = d.jurisdictions()
     row["courts"] = [f.name for f in d.forums]
     row["dockets"] = [f.docket for f in d.forums if f.docket]
