@@ -126,3 +126,20 @@ def test_news_says_how_many_await_review(run, polled):
     assert shown.exit_code == 0, shown.stderr
     assert "2 await review" in shown.stdout
     assert as_json(run("news", "--since", "30d", "--json"))["await_review"] == 2
+
+
+def test_the_queue_is_kept_by_every_backend(backend, run):
+    """Suggestions, accepts and rejections go through the Store protocol: the same on the
+    JSON file, SQLite and PostgreSQL."""
+    assert run("init").exit_code == 0
+    with FeedServer() as server:
+        server.routes["/rss"] = Route(rss([NEAR, NEAR_GETTY]))
+        assert run("feed", "add", server.url("/rss"), "--no-check").exit_code == 0
+        assert run("poll", "--json").exit_code == 0
+        assert [s["dispute"] for s in queue(run)] == ["getty-v-stability", "nyt-v-openai"]
+        assert run("review", "reject", "--dispute", "nyt-v-openai").exit_code == 0
+        assert run("review", "accept", "--dispute", "getty-v-stability").exit_code == 0
+        assert run("poll", "--json").exit_code == 0
+    assert queue(run) == []
+    assert [s["state"] for s in queue(run, "--all")] == ["accepted", "rejected"]
+    assert NEAR_GETTY["link"] in linked(run, "getty-v-stability")
