@@ -24,12 +24,11 @@ from tracker.report import (
     article_date,
     day_of,
     event_html,
+    event_md,
     h,
     h_link,
     kind_label,
-    link_label,
     md,
-    md_link,
     muted_count,
     muted_note,
     newest_first,
@@ -202,15 +201,7 @@ def markdown(ov: Overview, *, title: str = DEFAULT_TITLE) -> str:
         out.append("No disputes match.")
     out += ["", "## Timeline, all disputes (newest first)", ""]
     for d, ev in ov.timeline():
-        line = f"- **{md(ev.date)}** · `{md(d.slug)}`"
-        if ev.status:
-            line += f" · status **{md(ev.status)}**"
-        line += f" · {md(ev.text)}"
-        if ev.unconfirmed:
-            line += " · _(unconfirmed)_"
-        if ev.source:
-            line += " · source: " + md_link(link_label(ev.source), ev.source)
-        out.append(line)
+        out += event_md(ev, slug=d.slug, note=False)
     hidden = muted_count([e.dispute for e in ov.entries])
     if hidden:
         out.append(f"_{md(muted_note(hidden))} (`tracker dispute event list SLUG --all` "

@@ -275,8 +275,11 @@ def _courtlistener(docket_id: int) -> str:
     return f"https://www.courtlistener.com/docket/{int(docket_id)}/"
 
 
-def _event_md(e: Event) -> list[str]:
+def event_md(e: Event, *, slug: str | None = None, note: bool = True) -> list[str]:
+    """One timeline event as a Markdown list item (the overview names its dispute)."""
     line = f"- **{md(e.date)}**"
+    if slug is not None:
+        line += f" · `{md(slug)}`"
     if e.status:
         line += f" · status **{md(e.status)}**"
     line += f" · {md(e.text)}"
@@ -285,7 +288,7 @@ def _event_md(e: Event) -> list[str]:
     if e.source:
         line += " · source: " + md_link(link_label(e.source), e.source)
     lines = [line]
-    if e.note:
+    if note and e.note:
         lines.append(f"  - _Note:_ {md(e.note)}")
     return lines
 
@@ -315,7 +318,7 @@ def markdown(d: Dispute, articles: Sequence[Article], *, as_of: str) -> str:
         out.append("None recorded.")
     out += ["", "## Forums", "", *_forum_lines(d), "", "## Timeline", ""]
     for _, e in shown(d):
-        out += _event_md(e)
+        out += event_md(e)
     hidden = muted_count(d)
     if hidden:
         out.append(f"_{md(muted_note(hidden))} (`tracker dispute event list {md(d.slug)} "
