@@ -25,6 +25,7 @@ from tracker.report import (
     day_of,
     event_html,
     event_md,
+    forum_name_html,
     h,
     h_link,
     kind_label,
@@ -254,7 +255,7 @@ def _forums_cell(d: Dispute) -> str:
         return f'<span class="small">{h(_forums_text(d)[0])}</span>'
     lines = []
     for f in d.forums:
-        line = h(f.name) + (f', No.&nbsp;<b class="docket">{h(f.docket)}</b>' if f.docket else "")
+        line = forum_name_html(f)
         if f.courtlistener_id:
             line += " · " + h_link("docket", _courtlistener(f.courtlistener_id))
         lines.append(line)

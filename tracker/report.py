@@ -20,7 +20,7 @@ from urllib.parse import urlsplit
 
 from tracker import __version__
 from tracker.errors import InputError
-from tracker.models import ROLE_TITLES, STATUSES, Article, Dispute, Event, Party
+from tracker.models import ROLE_TITLES, STATUSES, Article, Dispute, Event, Forum, Party
 from tracker.text import inert
 from tracker.urls import check_url
 
@@ -434,12 +434,17 @@ def _parties_html(d: Dispute) -> str:
     return f'<table class="kv">{"".join(rows)}</table>'
 
 
+def forum_name_html(f: Forum) -> str:
+    """A forum's name and docket number as HTML (the case page's and the overview's)."""
+    return h(f.name) + (f', No.&nbsp;<b class="docket">{h(f.docket)}</b>' if f.docket else "")
+
+
 def _forums_html(d: Dispute) -> str:
     if not d.forums:
         return f"<p>{h(_no_forum(d))}</p>"
     rows = []
     for f in d.forums:
-        cell = h(f.name) + (f', No.&nbsp;<b class="docket">{h(f.docket)}</b>' if f.docket else "")
+        cell = forum_name_html(f)
         if f.courtlistener_id:
             cell += ('<br><span class="small">'
                      + "CourtListener: " + h_link(link_label(_courtlistener(f.courtlistener_id)),
