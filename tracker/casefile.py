@@ -142,21 +142,21 @@ class _Reader:
         value = self.text(key, "", check=check)
         return value or None
 
-    def when(self, key: str, *, required: bool = False) -> str | None:
+    def when(self, key: str, *, required: bool = False) -> dates.PartialDate | None:
         if required and key not in self.table:
             self.fail(key, "missing (required)")
 
-        def read(value: Any) -> str:
+        def read(value: Any) -> dates.PartialDate:
             if isinstance(value, datetime):
                 raise _WrongType("must be a date (YYYY-MM-DD), not a date and time")
             if isinstance(value, date):
-                return value.isoformat()
+                return dates.PartialDate.of(value)
             if isinstance(value, str):
                 return models.check_date(value)
             raise _WrongType(f"must be a date such as 2023-09-19 (or \"2023-09\"), "
                              f"not {_type_name(value)}")
 
-        result: str | None = self._get(key, read, None)
+        result: dates.PartialDate | None = self._get(key, read, None)
         return result
 
     def texts(self, key: str) -> list[str]:
@@ -285,9 +285,9 @@ def _read_dispute(problems: list[Problem], path: Key, table: Any, *,
         case.forum_given.append(set(f.table))
     for where, raw in r.tables("events"):
         e = _Reader(problems, where, raw, EVENT_FIELDS)
-        day = e.when("date", required=True) or ""
+        day = e.when("date", required=True)
         event = Event(
-            date=dates.stored(day),
+            date=day or dates.stored(""),  # none: the problem is reported, nothing is stored
             text=e.text("text", required=True),
             status=e.optional_text("status", check=models.check_status),
             source=e.optional_text("source", check=_source),

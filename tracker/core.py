@@ -82,7 +82,8 @@ def list_disputes(store: Store, flt: DisputeFilter | None = None) -> list[Disput
     return [d for d in store.disputes(status=status, kind=kind) if flt.accepts(d)]
 
 
-def _status_event(d: Dispute, status: str, date: str, text: str, **extra: Any) -> Event:
+def _status_event(d: Dispute, status: str, date: dates.Day | str, text: str,
+                  **extra: Any) -> Event:
     event = Event(
         date=dates.stored(date),
         text=text,
@@ -132,14 +133,14 @@ def add_dispute(
         raise ConflictError(
             f"a dispute '{slug}' already exists", hint="choose another --slug, or edit that one"
         )
-    started = check_status_date(slug, started) if started else None  # its first status
+    begun = check_status_date(slug, started) if started else None  # its first status
     stamp = now_iso()
     dispute = Dispute(
         slug=slug,
         title=title.strip(),
         kind=models.check_kind(kind),
         status=models.check_status(status),
-        started=started,
+        started=begun,
         summary=summary,
         tags=_clean_list(tags),
         claims=_clean_list(claims),
@@ -151,7 +152,7 @@ def add_dispute(
     _status_event(
         dispute,
         dispute.status,
-        started or stamp[:10],
+        begun or stamp[:10],
         f"Recorded with status '{dispute.status}'.",
         source=check_url(source) if source else None,
     )
@@ -225,13 +226,14 @@ def edit_dispute(
             continue
         if name not in EDITABLE:
             raise InputError(f"cannot edit '{name}'", hint=f"editable: {', '.join(EDITABLE)}")
+        new: object = value
         if name == "kind":
-            value = models.check_kind(value)
-        elif name == "started":
-            value = models.check_date(value)
+            new = models.check_kind(value)
+        elif name == "started":  # a date type, as Dispute keeps it (setattr skips its check)
+            new = models.check_date(value)
         elif name == "title" and not value.strip():
             raise InputError("a dispute needs a title")
-        setattr(d, name, value)
+        setattr(d, name, new)
     drop = {t.casefold() for t in _clean_list(remove_tags)}
     d.tags = [t for t in _clean_list([*d.tags, *add_tags]) if t.casefold() not in drop]
     d.claims = _clean_list([*d.claims, *add_claims])
@@ -308,7 +310,7 @@ def set_status(
     """
     d = get_dispute(store, slug)
     status = models.check_status(status)
-    when = dates.PartialDate.parse(check_status_date(slug, date))
+    when = check_status_date(slug, date)
     history = d.status_history()
     if any(e.status == status and e.date == when for e in history):
         raise ConflictError(f"'{slug}' already has the step '{status}' on {when}")
@@ -332,11 +334,14 @@ def set_status(
     return event
 
 
-def check_status_date(slug: str, date: str | None) -> str:
+def check_status_date(slug: str, date: str | dates.PartialDate | None) -> dates.PartialDate:
     """The date of a status change (today if not given); one after today is refused."""
     today = models.now().date()
-    when = models.check_date(date) if date else today.isoformat()
-    if dates.PartialDate.parse(when).after(today):
+    if isinstance(date, dates.PartialDate):
+        when = date
+    else:
+        when = models.check_date(date) if date else dates.PartialDate.of(today)
+    if when.after(today):
         raise InputError(
             f"a status change cannot be dated {when}, after today ({today.isoformat()})",
             hint=f"a status is what has happened; record a scheduled step as an event: "
@@ -358,7 +363,7 @@ def correct_status(store: Store, slug: str, status: str | None = None, *,
     if status is not None:
         event.status = models.check_status(status)
     if date is not None:
-        event.date = dates.stored(check_status_date(slug, date))
+        event.date = check_status_date(slug, date)
     if event.text.startswith("Status changed from"):
         event.text = f"Status changed from '{event.previous_status}' to '{event.status}'."
     event.note = (event.note + " " if event.note else "") + f"Corrected {now_iso()[:10]}."
@@ -387,7 +392,7 @@ def add_event(
         )
     d = get_dispute(store, slug)
     event = Event(
-        date=dates.stored(models.check_date(date)),
+        date=models.check_date(date),
         text=text.strip(),
         source=check_url(source, what="source URL") if source else None,
         note=note,
@@ -454,8 +459,7 @@ def edit_event(
     before = dataclasses.replace(event)
     order = [id(e) for e in d.status_history()]
     if date is not None:
-        event.date = dates.stored(
-            check_status_date(slug, date) if event.status else models.check_date(date))
+        event.date = check_status_date(slug, date) if event.status else models.check_date(date)
     if text is not None:
         if not text.strip():
             raise InputError("an event needs a description")
@@ -800,7 +804,7 @@ def add_article(
     slugs = [get_dispute(store, s).slug for s in disputes]
     if not slugs:
         raise InputError("say which dispute the article belongs to", hint="--dispute SLUG")
-    published = models.check_date(published) if published else None
+    published = str(models.check_date(published)) if published else None
     stamp = now_iso()
     article = store.article(canonical)
     created = article is None
@@ -892,12 +896,10 @@ def list_articles(
 ) -> list[Article]:
     """Articles newest first, optionally for one dispute, published (or seen) since a date."""
     slug = get_dispute(store, dispute).slug if dispute else None
-    try:
-        since = models.parse_since(since) if since else None
-    except OverflowError:  # a relative window reaching back past year 1
-        raise InputError(f"invalid --since '{since}'", hint="that is too far back") from None
-    since = dates.instant_key(since) if since else None  # compared as UTC instants
-    return store.find_articles(ArticleQuery(dispute=slug, since=since, outlet=outlet or None,
+    # Compared as UTC instants, a partial date from its first day: `--since 2026-11-01`
+    # takes an article dated just `2026-11` (November begins then), not one of `2026`.
+    bound = dates.since_key(models.parse_since(since)) if since else None
+    return store.find_articles(ArticleQuery(dispute=slug, since=bound, outlet=outlet or None,
                                             limit=limit or None))
 
 

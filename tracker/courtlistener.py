@@ -87,9 +87,9 @@ class Docket:
     case_name_short: str = ""
     docket_number: str = ""
     court_id: str = ""
-    date_filed: str | None = None
-    date_terminated: str | None = None
-    date_last_filing: str | None = None
+    date_filed: dates.PartialDate | None = None  # read with models.check_date
+    date_terminated: dates.PartialDate | None = None
+    date_last_filing: dates.PartialDate | None = None
     assigned_to_str: str = ""
     referred_to_str: str = ""
     cause: str = ""
@@ -121,13 +121,12 @@ class Docket:
             if not isinstance(value, str):
                 raise TrackerError(f"CourtListener's docket {wanted} has an unexpected "
                                    f"'{f.name}': {value!r}")
-            if f.name.startswith("date_"):
-                value = _date(value, f.name, wanted)
-            values[f.name] = " ".join(value.split())
+            values[f.name] = (_date(value, f.name, wanted) if f.name.startswith("date_")
+                              else " ".join(value.split()))
         return cls(**values)
 
 
-def _date(value: str, name: str, wanted: int) -> str | None:
+def _date(value: str, name: str, wanted: int) -> dates.PartialDate | None:
     if not value:
         return None
     try:
@@ -286,7 +285,7 @@ def apply_docket(d: Dispute, docket: Docket) -> list[str]:
         d.claims.append(docket.cause)
         note(f"cause {docket.cause}.")
     if docket.date_filed and not d.started:
-        d.started = docket.date_filed
+        d.started = docket.date_filed  # a date type already (setattr skips the check)
         changes.append(f"filed {docket.date_filed}")
     if docket.date_terminated and d.status not in FINAL_STATUSES:
         history = d.status_history()

@@ -45,6 +45,11 @@ class PartialDate:
         found.first  # noqa: B018  # checks the month and day exist
         return found
 
+    @classmethod
+    def of(cls, day: date) -> PartialDate:
+        """The PartialDate of one whole day."""
+        return cls(day.year, day.month, day.day)
+
     @property
     def first(self) -> date:
         return date(self.year, self.month or 1, self.day or 1)
@@ -143,6 +148,28 @@ def instant(text: str) -> datetime:
     if stamp.tzinfo is None:
         stamp = stamp.replace(tzinfo=timezone.utc)
     return stamp.astimezone(timezone.utc)
+
+
+def since_key(since: PartialDate | datetime) -> str:
+    """The lowest `instant_key` at or after `since` (a day: its first moment), for a bound
+    such as `--since`: `key >= since_key(...)` holds exactly for what begins then or later.
+
+    A partial date's key is its own text, which orders before the longer texts of its
+    first day: so the bound for 1 November is `2026-11` (November itself begins then),
+    for 1 January `2026`.
+
+        >>> since_key(PartialDate.parse("2026-11-01")), since_key(PartialDate.parse("2026-11-05"))
+        ('2026-11', '2026-11-05')
+    """
+    if isinstance(since, datetime):
+        moment = since.astimezone(timezone.utc) if since.tzinfo else since
+        if moment.time() != datetime.min.time():
+            return instant_key(moment.isoformat())
+        since = PartialDate(moment.year, moment.month, moment.day)  # a day's first moment
+    first = since.first
+    if first.day != 1:
+        return first.isoformat()
+    return f"{first.year:04d}" if first.month == 1 else f"{first.year:04d}-{first.month:02d}"
 
 
 def instant_key(text: str | None) -> str:

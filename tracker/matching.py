@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any, Literal
 
+from tracker import dates
 from tracker.models import CLAIMANT_ROLES, RESPONDENT_ROLES, Dispute
 
 # Kana and CJK ideographs: scripts written without spaces, so terms in them match inside
@@ -562,7 +563,7 @@ class _Rule:
         self.hint = _Side("claimant", [*dispute.match.get("weak_aliases", []),
                                        *(n for r, n in sides if r == "other")], catalogue)
         self._loose: list[tuple[str, re.Pattern[str]]] | None = None
-        begun = _date(dispute.started)
+        begun = dispute.started.first if isinstance(dispute.started, dates.PartialDate) else None
         self.early = begun - timedelta(days=early_days) if begun and early_days else None
         self.started = dispute.started
 

@@ -10,7 +10,7 @@ import dataclasses
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from datetime import datetime, timezone
 from typing import Any
 
 from tracker import dates
@@ -131,25 +131,22 @@ def slugify(text: str) -> str:
     return slug[:80].rstrip("-")
 
 
-def check_date(value: str) -> str:
-    """Accept YYYY, YYYY-MM or YYYY-MM-DD (courts and press often give only a month)."""
-    text = value.strip()
-    m = _DATE_RE.match(text)
-    if m:
-        year, month, day = int(m[1]), int(m[2] or 1), int(m[3] or 1)
+def check_date(value: str) -> dates.PartialDate:
+    """A typed-in date: YYYY, YYYY-MM or YYYY-MM-DD (courts and press often give only a
+    month), as the range of days it covers; InputError for anything else."""
+    if _DATE_RE.match(value.strip()):
         try:
-            date(year, month, day)
-        except ValueError:
-            m = None
-    if not m:
-        raise InputError(
-            f"invalid date '{value}'", hint="use YYYY-MM-DD (or YYYY-MM / YYYY when less is known)"
-        )
-    return text
+            return dates.PartialDate.parse(value)
+        except ValueError:  # no such month or day
+            pass
+    raise InputError(
+        f"invalid date '{value}'", hint="use YYYY-MM-DD (or YYYY-MM / YYYY when less is known)"
+    )
 
 
-def parse_since(value: str) -> str:
-    """A --since value as an ISO date: YYYY-MM-DD, or a relative '7d', '2w', '12h'."""
+def parse_since(value: str) -> dates.PartialDate | datetime:
+    """A --since value: a date YYYY-MM-DD (or YYYY-MM, YYYY), or a relative '7d', '2w',
+    '12h' as the UTC moment that long ago."""
     m = re.fullmatch(r"\s*(\d+)\s*([hdw])\s*", value)
     if m:
         from datetime import timedelta
@@ -159,7 +156,7 @@ def parse_since(value: str) -> str:
             delta = {"h": timedelta(hours=amount), "d": timedelta(days=amount)}.get(
                 unit, timedelta(weeks=amount)
             )
-            return (now() - delta).isoformat(timespec="seconds")
+            return (now() - delta).replace(microsecond=0)
         except OverflowError:  # reaching back past year 1
             raise InputError(f"invalid --since '{value}'", hint="that is too far back") from None
     try:
@@ -273,7 +270,8 @@ class Dispute:
     title: str
     kind: str = "lawsuit"
     status: str = "filed"
-    started: str | None = None
+    # When it was filed or began: a date type in memory (text in to_dict, as Event.date).
+    started: dates.Day | None = None
     summary: str = ""
     forums: list[Forum] = field(default_factory=list)
     parties: list[Party] = field(default_factory=list)
@@ -286,6 +284,13 @@ class Dispute:
     events: list[Event] = field(default_factory=list)
     created: str = ""
     updated: str = ""
+
+    def __post_init__(self) -> None:
+        if self.started is not None:
+            try:
+                self.started = dates.stored(self.started)
+            except TypeError as exc:
+                raise TypeError(f"started: {exc}") from None
 
     def timeline(self) -> list[Event]:
         """Events in date order, partial dates as ranges (`2026-11-01` before `2026-11`);
@@ -344,6 +349,7 @@ class Dispute:
 
     def to_dict(self) -> dict[str, Any]:
         d = dataclasses.asdict(self)
+        d["started"] = None if self.started is None else str(self.started)
         d["events"] = [e.to_dict() for e in self.events]
         return d
 

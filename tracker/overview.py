@@ -55,7 +55,9 @@ class Entry:
     def since(self) -> str | None:
         """When the current status began (its status event), else when the dispute did."""
         history = self.dispute.status_history()
-        return str(history[-1].date) if history else self.dispute.started
+        if history:
+            return str(history[-1].date)
+        return str(self.dispute.started) if self.dispute.started else None
 
     @property
     def last_event(self) -> Event | None:

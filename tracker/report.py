@@ -299,7 +299,7 @@ def markdown(d: Dispute, articles: Sequence[Article], *, as_of: str) -> str:
     facts = [f"**Status:** {md(d.status)} ({md(STATUSES.get(d.status, ''))})",
              f"**Kind:** {md(kind_label(d))}"]
     if d.started:
-        facts.append(f"**Started:** {md(d.started)}")
+        facts.append(f"**Started:** {md(str(d.started))}")
     facts.append(f"**As of:** {md(as_of)}")
     out += ["  \n".join(facts), ""]
     if d.summary:
@@ -529,7 +529,7 @@ def html_report(d: Dispute, articles: Sequence[Article], *, as_of: str,
     if d.related:
         facts.append("<b>Related:</b> " + h("; ".join(f"{r.relation} {r.slug}"
                                                      for r in d.related)))
-    started = f" · started {h(d.started)}" if d.started else ""
+    started = f" · started {h(str(d.started))}" if d.started else ""
     summary = "".join(f'<p class="summary">{p}</p>'
                       for p in h(d.summary, multiline=True).split("\n\n") if p)
     notes = "".join(f"<p>{p}</p>" for p in h(d.notes, multiline=True).split("\n\n") if p)

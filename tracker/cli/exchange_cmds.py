@@ -172,8 +172,7 @@ def timeline(
     """Articles per week beside the events, e.g. `tracker timeline nyt-v-openai --weeks 26`;
     `--all`: one row per dispute."""
     _one_or_all(slug, all_)
-    end = reports.day_of(check_date(until)) if until else now().date()
-    assert end is not None  # check_date accepted it
+    end = check_date(until).first if until else now().date()
     disputes, coverage = _coverage(slug, core.DisputeFilter(
         status=status, tag=tag, jurisdiction=jurisdiction, kind=kind))
     if all_:

@@ -89,7 +89,7 @@ def dispute_row(d: Dispute, articles: int) -> dict[str, Any]:
     (lists stay lists for JSON; CSV joins them)."""
     row = d.to_dict()
     row["where"] = "; ".join(d.jurisdictions()) or "-"
-    row["since"] = d.started or ""
+    row["since"] = str(d.started) if d.started else ""
     row["articles"] = articles
     shown = d.shown_timeline()  # a muted docket entry is not the case's last event
     row["last_event"] = str(shown[-1][1].date) if shown else ""

@@ -128,7 +128,7 @@ def explain(
     from tracker import matching
     from tracker.models import check_date
 
-    published = check_date(published) if published is not None else None
+    published = str(check_date(published)) if published is not None else None
     with env().read() as store:
         disputes = store.disputes()
     decisions = matching.explain(disputes, env().config.section("match"), title, summary,
