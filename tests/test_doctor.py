@@ -12,7 +12,6 @@ import pytest
 
 from tests.conftest import as_json
 from tracker.storage import backup_path
-from tracker.urls import short_id
 
 Raw = dict[str, Any]
 
@@ -36,7 +35,7 @@ def filled(run, seeded) -> Path:
 
 
 ARTICLE = "https://news.example/a"  # articles are keyed on their canonical URL
-FEED = short_id("https://feeds.example/rss")
+FEED = "https://feeds.example/rss"  # feeds are keyed on their URL
 EVIL = "\x1b]0;pwned\x07\x1b[2J"
 
 
@@ -108,7 +107,7 @@ def test_a_healthy_store(run, filled):
     result = run("doctor")
     assert result.exit_code == 0, result.stderr
     assert "healthy" in result.stderr
-    assert "schema 2, 3 disputes, 1 articles, 1 feeds" in result.stdout
+    assert "schema 3, 3 disputes, 1 articles, 1 feeds" in result.stdout
     report = as_json(run("doctor", "--json"))
     assert report["version"] == 1 and report["healthy"] is True and report["problems"] == []
     assert report["backup"]["readable"] is True
@@ -178,7 +177,7 @@ BROKEN = {
     "not json": lambda b: b"<html>oops</html>",
     "empty": lambda b: b"",
     "wrong shape": lambda b: b"[1, 2, 3]",
-    "newer schema": lambda b: b.replace(b'"version": 2', b'"version": 99'),
+    "newer schema": lambda b: b.replace(b'"version": 3', b'"version": 99'),
 }
 
 

@@ -122,7 +122,7 @@ def test_records_round_trip_unchanged(backend):
             [d.to_dict() for d in sorted(SEED, key=lambda d: d.slug)]
         assert {a.id: a.to_dict() for a in store.articles()} == \
             {a.id: a.to_dict() for a in articles}
-        assert store.feed(feed.id) == feed and store.feeds() == [feed]
+        assert store.feed(feed.url) == feed and store.feeds() == [feed]
         assert store.entries() == kept and store.entry("k1") == kept["k1"]
         assert store.meta("last_poll") == {"started": "2026-11-01", "feeds_ok": 3}
         assert dict(store.documents("later_kind")) == extra
@@ -200,19 +200,19 @@ def test_a_unit_reads_its_own_writes(backend):
     feeds = [Feed(url=f"https://feeds.example/{i}", added=f"2026-01-0{i}") for i in (1, 2)]
     seeded(backend, lambda s: s.put_feeds(feeds))
     with storage.open_store(loc(backend), write=True) as store:
-        first = store.feed(feeds[0].id)
+        first = store.feed(feeds[0].url)
         assert first is not None
         first.errors = 7
         store.put_feeds([first])
-        store.delete_feeds([feeds[1].id])
+        store.delete_feeds([feeds[1].url])
         store.put_feeds([Feed(url="https://feeds.example/3", added="2026-01-03")])
-        assert store.feed(feeds[0].id).errors == 7  # type: ignore[union-attr]
-        assert store.feed(feeds[1].id) is None
+        assert store.feed(feeds[0].url).errors == 7  # type: ignore[union-attr]
+        assert store.feed(feeds[1].url) is None
         assert [f.url for f in store.feeds()] == ["https://feeds.example/1",
                                                   "https://feeds.example/3"]
     with storage.open_store(loc(backend)) as store:
-        assert store.feed(feeds[0].id).errors == 7  # type: ignore[union-attr]
-        assert store.feed(feeds[1].id) is None and store.counts()["feeds"] == 2
+        assert store.feed(feeds[0].url).errors == 7  # type: ignore[union-attr]
+        assert store.feed(feeds[1].url) is None and store.counts()["feeds"] == 2
 
 
 CHILD = """

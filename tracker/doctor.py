@@ -191,6 +191,7 @@ def _problems(data: Raw) -> Iterator[Problem]:
                 yield from _vocabulary(table, key, record)
     yield from _dangling(built, set(data.get("disputes", {})))
     yield from _duplicates(built["articles"])
+    yield from _duplicate_ids("feeds", built["feeds"])
     today = now().date()
     for key, d in built["disputes"].items():
         for i, e in enumerate(d.events if d else []):
@@ -271,7 +272,7 @@ def _found(value: Any) -> str:
 
 
 def _key_of(table: str, record: Any) -> str:
-    if table == "articles":
+    if table in ("articles", "feeds"):
         return str(record.url)
     return str(record.slug if table == "disputes" else record.id)
 
@@ -337,7 +338,18 @@ def _dangling(built: dict[str, dict[str, Any]], slugs: set[str]) -> Iterator[Pro
     for key, f in built["feeds"].items():
         if f and f.dispute and f.dispute not in slugs:
             yield Problem("dangling-link", f"feeds/{key}.dispute",
-                          f"made for a missing dispute '{f.dispute}'", f.id == key)
+                          f"made for a missing dispute '{f.dispute}'", f.url == key)
+
+
+def _duplicate_ids(table: str, records: dict[str, Any]) -> Iterator[Problem]:
+    """Two records of a table holding one short id: a typed id would name either."""
+    ids: dict[str, str] = {}
+    for key, r in records.items():
+        if r is not None and r.id in ids:
+            yield Problem("duplicate-id", f"{table}/{key}.id",
+                          f"short id {r.id} is also that of {table}/{ids[r.id]}")
+        elif r is not None:
+            ids[r.id] = key
 
 
 def _duplicates(articles: dict[str, Article | None]) -> Iterator[Problem]:
@@ -389,7 +401,7 @@ def fix(location: Location, lock_timeout: float) -> list[str]:
                 done.append(f"disputes/{key}: dropped relation(s) to {', '.join(gone)}")
         feeds = []
         for key, f, _ in _built(raw, "feeds"):
-            if f is not None and f.id == key and f.dispute and f.dispute not in slugs:
+            if f is not None and f.url == key and f.dispute and f.dispute not in slugs:
                 done.append(f"feeds/{key}: no longer made for missing '{f.dispute}'")
                 f.dispute = None
                 feeds.append(f)

@@ -428,13 +428,18 @@ def _article(raw: Json) -> Article:
 
 
 _FEED_FIELDS = frozenset(f.name for f in dataclasses.fields(Feed))
+_FEED_ID = re.compile(r"[0-9a-f]{10,40}")  # what this tracker gives; anything else is made anew
 
 
 def _feed(raw: Json, ignored: set[str]) -> Feed:
     """A Feed from an export; fields this release does not know (a newer one wrote the
     file) are collected in `ignored`."""
-    ignored.update(set(raw) - _FEED_FIELDS - {"id"})  # the id is derived from the URL
-    return Feed(**{k: v for k, v in raw.items() if k in _FEED_FIELDS})
+    ignored.update(set(raw) - _FEED_FIELDS)
+    feed = Feed(**{k: v for k, v in raw.items() if k in _FEED_FIELDS and k != "id"})
+    given = raw.get("id")
+    if isinstance(given, str) and _FEED_ID.fullmatch(given):
+        feed.id = given  # kept unless another feed of the store holds it (then lengthened)
+    return feed
 
 
 def _status_warning(d: Dispute) -> str | None:
@@ -543,7 +548,7 @@ def import_document(store: Store, doc: Json, source: str = "the file") -> Import
     feeds: list[Feed] = []
     for raw in doc["feeds"]:
         f = _feed(raw, ignored)
-        _apply(summary.feeds, store.feed(f.id), f, _fill, feeds.append, None)
+        _apply(summary.feeds, store.feed(f.url), f, _fill, feeds.append, None)
     store.put_feeds(feeds)
     if ignored:
         summary.warnings.append(f"ignored unknown feed fields: {', '.join(sorted(ignored))}")

@@ -14,7 +14,7 @@ from tracker import core, health, models, sources
 from tracker.errors import ConflictError, InputError, NotFoundError
 from tracker.models import Dispute, Feed, now_iso
 from tracker.storage import Store
-from tracker.urls import check_url, short_id
+from tracker.urls import check_url
 
 NEWS_SEARCH = "https://news.google.com/rss/search?q={query}&hl=en-US&gl=US&ceid=US:en"
 DOCKET_FEED = "https://www.courtlistener.com/docket/{docket_id}/feed/"
@@ -24,12 +24,16 @@ def get_feed(store: Store, ref: str) -> Feed:
     """A feed by URL or id (the short hash shown by `feed list`), or a unique prefix of
     the id (of 4 or more digits), as for articles."""
     ref = ref.strip()
-    feed = store.feed(short_id(ref)) if "://" in ref else store.feed(ref)
-    if feed is None and "://" not in ref and len(ref) >= 4:
-        found = [f for f in store.feeds() if f.id.startswith(ref.lower())]
-        if len(found) > 1:
-            raise InputError(f"feed id '{ref}' is ambiguous", hint="give more digits")
-        feed = found[0] if found else None
+    if "://" in ref:
+        feed = store.feed(ref)
+    else:
+        ids = store.feed_ids(ref.lower())
+        url = ids.get(ref.lower())  # an exact id wins over the longer ids it begins
+        if url is None and len(ref) >= 4:
+            if len(ids) > 1:
+                raise InputError(f"feed id '{ref}' is ambiguous", hint="give more digits")
+            url = next(iter(ids.values()), None)
+        feed = store.feed(url) if url is not None else None
     if feed is None:
         raise NotFoundError(f"no feed '{ref}'", hint="see 'tracker feed list'")
     return feed
@@ -54,9 +58,10 @@ def add_feeds(store: Store, feeds: Iterable[Feed]) -> tuple[list[Feed], list[Fee
     for feed in feeds:
         if feed.dispute:
             core.get_dispute(store, feed.dispute)
-        if store.feed(feed.id) is not None or any(f.id == feed.id for f in added):
+        if store.feed(feed.url) is not None or any(f.url == feed.url for f in added):
             present.append(feed)
         else:
+            feed.id = store.new_feed_id(feed.url)  # longer when another feed holds its digits
             added.append(feed)
     store.put_feeds(added)
     return added, present
@@ -118,7 +123,7 @@ def undisputed_dockets(feeds: Iterable[Feed]) -> list[Feed]:
 
 def remove_feed(store: Store, ref: str) -> Feed:
     feed = get_feed(store, ref)
-    store.delete_feeds([feed.id])
+    store.delete_feeds([feed.url])
     return feed
 
 
@@ -216,7 +221,7 @@ def feed_rows(store: Store) -> list[dict[str, Any]]:
         row = f.record()
         row["kind"] = sources.kind_of(f)
         row["next_try"], row["next_try_why"] = health.next_try(f, now)
-        checked = checks.get(f.id)
+        checked = checks.get(f.url)
         if checked and (not f.last_polled or checked >= f.last_polled):
             row["last_polled"], row["last_status"] = checked, "not-modified"
         rows.append(row)

@@ -461,17 +461,23 @@ class Feed:
     skipped_reason: str | None = None
     retry_after: str | None = None  # not tried again before this time (backoff, Retry-After)
     added: str = ""
+    # What people type and see, as for articles: 10 hex digits of the URL's SHA-1, longer
+    # when another stored feed already holds those, and kept when the feed moves. The
+    # feed's identity is its `url`, never this id.
+    id: str = ""
 
-    @property
-    def id(self) -> str:
-        return short_id(self.url)
+    def __post_init__(self) -> None:
+        if not isinstance(self.url, str):  # the identity: a damaged record must not pass
+            raise TypeError(f"url: expected text, found {type(self.url).__name__}")
+        if not self.id:
+            self.id = short_id(self.url)
 
     def to_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self)
 
     def record(self) -> dict[str, Any]:
-        """The feed as `feed list --json` and the export give it: its fields and its id."""
-        return {**self.to_dict(), "id": self.id}
+        """The feed as `feed list --json` and the export give it: its fields, id included."""
+        return self.to_dict()
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Feed:

@@ -323,7 +323,7 @@ def merge(store: Store, chosen: Sequence[Feed], results: Sequence[Result],
     kinds: dict[str, Kind] = {}
     for feed, result in zip(chosen, results, strict=True):
         summary.feeds_polled += 1
-        current = store.feed(feed.id)
+        current = store.feed(feed.url)
         if current is None:
             continue  # removed while the poll was fetching
         name = sources.kind_of(current)
@@ -331,10 +331,10 @@ def merge(store: Store, chosen: Sequence[Feed], results: Sequence[Result],
         state = decide_feed(view, current, result, kind, summary, backoff)
         summary.feeds_backing_off += health.failing(state)
         if result.final_url and result.final_url != state.url:
-            view.plan.moved_feeds.append(state.id)
+            view.plan.moved_feeds.append(state.url)
             state.url = result.final_url  # every hop was permanent: follow the move
-            if store.feed(state.id) is not None:
-                continue
+            if store.feed(state.url) is not None:
+                continue  # already subscribed there: the two become that one
         view.plan.feeds.append(state)
     summary.add(view.plan.counts)
     summary.attached, summary.events = view.plan.attached, view.plan.events
@@ -367,7 +367,7 @@ def apply(store: Store, plan: Plan, now: str, keep_days: int,
                                          if k not in _DETAILS})
     else:
         # Nothing changed: a 304 costs no store write. The check is noted beside the store.
-        store.record_checks({f.id: checked or now for f in plan.feeds})
+        store.record_checks({f.url: checked or now for f in plan.feeds})
 
 
 # -- rematch ---------------------------------------------------------------------------------

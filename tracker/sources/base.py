@@ -68,7 +68,7 @@ class Plan:
     done_kept: list[str] = field(default_factory=list)  # kept items that became articles
     disputes: dict[str, Dispute] = field(default_factory=dict)  # with new or changed events
     feeds: list[Feed] = field(default_factory=list)
-    moved_feeds: list[str] = field(default_factory=list)  # ids of feeds that moved address
+    moved_feeds: list[str] = field(default_factory=list)  # old URLs of feeds that moved
     counts: Counts = field(default_factory=Counts)
     attached: dict[str, list[dict[str, str]]] = field(default_factory=dict)
     events: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # new, by dispute

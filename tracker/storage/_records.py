@@ -78,6 +78,7 @@ class Records:
 
     location: str  # what messages call the store (a path, or a URL without its password)
     _ids: dict[str, str] | None = None  # article short id -> URL; see _article_index
+    _feed_ids: dict[str, str] | None = None  # feed short id -> URL; see _feed_index
 
     # -- the primitives a backend provides ---------------------------------------------------
 
@@ -108,6 +109,7 @@ class Records:
     def put_documents(self, table: str, docs: dict[str, Doc]) -> None:
         if docs:
             self._put(table, docs)
+            self._ids = self._feed_ids = None  # made again from what is stored now
 
     def tables(self) -> list[str]:
         return list(TABLES)
@@ -258,18 +260,78 @@ class Records:
     def feeds(self) -> list[Feed]:
         return sorted(self._all("feeds", Feed.from_dict), key=lambda f: f.added)
 
-    def feed(self, feed_id: str) -> Feed | None:
-        return self._load("feeds", Feed.from_dict, feed_id)
+    def feed(self, url: str) -> Feed | None:
+        """The feed subscribed at `url` (its URL as stored): feeds are keyed on the whole
+        URL, so two addresses are two feeds whatever their short ids."""
+        return self._load("feeds", Feed.from_dict, url)
+
+    def _feed_docs(self) -> dict[str, Any]:
+        """Every feed document by URL (a backend that keeps them at hand returns those)."""
+        return dict(self._scan("feeds"))
+
+    def _feed_index(self) -> dict[str, str]:
+        """Short id -> URL of every feed, made on first use and kept up to date by this
+        unit's writes. Feeds are few: every backend reads them all for this."""
+        index = self._feed_ids
+        if index is None:
+            index = {}
+            for url, doc in self._feed_docs().items():
+                short = doc.get("id") if isinstance(doc, dict) else None
+                index[short if isinstance(short, str) and short else url] = url
+            self._feed_ids = index
+        return index
+
+    def feed_ids(self, prefix: str = "") -> dict[str, str]:
+        """The feeds' short ids starting with `prefix`, each with its feed's URL."""
+        return {i: u for i, u in self._feed_index().items() if i.startswith(prefix)}
+
+    def new_feed_id(self, url: str) -> str:
+        """The short id for the feed at `url`: its own if stored, else 10 hex digits of the
+        URL's SHA-1, or more when another URL holds those. Reserved for this unit."""
+        index = self._feed_index()
+        length = urls.SHORT_ID_LENGTH
+        while index.get(candidate := urls.short_id(url, length), url) != url:
+            length += 1
+        index[candidate] = url
+        return candidate
 
     def put_feeds(self, feeds: Iterable[Feed]) -> None:
-        docs = {f.id: f.to_dict() for f in feeds}
+        """Insert or replace feeds, keyed on their URL; an id another URL holds (an imported
+        feed, one built without the store) is lengthened first. A feed stored under its
+        own id again (every poll's case) needs no look at the others."""
+        docs = {}
+        for f in feeds:
+            stored = self._get("feeds", f.url)
+            if not (isinstance(stored, dict) and stored.get("id") == f.id):
+                index = self._feed_index()
+                if index.get(f.id, f.url) != f.url:
+                    f.id = self.new_feed_id(f.url)
+                for short in [s for s, u in index.items() if u == f.url and s != f.id]:
+                    del index[short]  # its old id (a feed re-added or given a longer one)
+                index[f.id] = f.url
+            docs[f.url] = f.to_dict()
         if docs:
             self._put("feeds", docs)
 
-    def delete_feeds(self, ids: Iterable[str]) -> None:
-        keys = list(ids)
+    def delete_feeds(self, urls_: Iterable[str]) -> None:
+        """Unsubscribe the feeds at these URLs."""
+        keys = list(urls_)
         if keys:
             self._remove("feeds", keys)
+            gone = set(keys)
+            if self._feed_ids is not None:
+                self._feed_ids = {i: u for i, u in self._feed_ids.items() if u not in gone}
+
+    def _known_checks(self, checks: dict[str, str]) -> dict[str, str]:
+        """Checks keyed on feed URLs. A store written before schema 3 noted them under the
+        feed's short id: those keys are read as the URL of the feed holding that id."""
+        if all("://" in key for key in checks):
+            return checks
+        index = self._feed_index()
+        out = {key: at for key, at in checks.items() if "://" not in key}
+        out = {index.get(key, key): at for key, at in out.items()}
+        out.update({key: at for key, at in checks.items() if "://" in key})
+        return out
 
     # -- unmatched entries kept for rematch ---------------------------------------------------
 

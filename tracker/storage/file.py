@@ -31,7 +31,7 @@ from tracker import urls
 from tracker.errors import InputError, LockedError, StoreError
 from tracker.storage._records import TABLES, Records
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 WRITE_LOG_ENV = "TRACKER_WRITE_LOG"  # benchmark hook: one line appended per file write
 
 Raw = dict[str, dict[str, Any]]
@@ -100,10 +100,27 @@ def _migrate_1_to_2(data: Raw) -> None:
     data.setdefault("meta", {})["urls"] = {"normalisation": 1}
 
 
+def _migrate_2_to_3(data: Raw) -> None:
+    """Feeds were keyed on 10 hex digits of their URL's SHA-1, so a second feed whose
+    digits another held could not be subscribed. Key them on their URL; the old key stays
+    on as the feed's short id. Old keys were unique and every reference to a feed (an
+    article's or kept item's `feeds`, an event's `origin`, the poll summary) names its
+    URL, so nothing is merged and nothing else changes. A record without a usable URL,
+    or whose URL another record already has, keeps its key, for doctor to report."""
+    out: dict[str, Any] = {}
+    for key, doc in data.get("feeds", {}).items():
+        if isinstance(doc, dict):
+            doc.setdefault("id", key)
+        url = _url_field(key, doc)
+        out[key if url is None or url in out else url] = doc
+    data["feeds"] = out
+
+
 # Named, ordered migrations: MIGRATIONS[i] takes a store from version i to i + 1.
 MIGRATIONS: list[tuple[str, Callable[[Raw], None]]] = [
     ("create-tables", _migrate_0_to_1),
     ("articles-keyed-on-url", _migrate_1_to_2),
+    ("feeds-keyed-on-url", _migrate_2_to_3),
 ]
 assert len(MIGRATIONS) == SCHEMA_VERSION
 
@@ -328,7 +345,7 @@ class _MemoryStorage(Storage):
 
 
 class _KeyedTable(Table):
-    """Documents keyed by their natural key (slug, article URL, feed id) instead of ints."""
+    """Documents keyed by their natural key (slug, article URL, feed URL) instead of ints."""
 
     document_id_class = str  # type: ignore[assignment]  # TinyDB types this as int
 
@@ -406,7 +423,9 @@ class FileStore(Records):
             data = orjson.loads(checks_path(self.path).read_bytes())
         except (OSError, ValueError):
             return {}  # a lost or torn note only costs a stale "last poll" column
-        return {str(k): str(v) for k, v in data.items()} if isinstance(data, dict) else {}
+        if not isinstance(data, dict):
+            return {}
+        return self._known_checks({str(k): str(v) for k, v in data.items()})
 
 
 def checks_path(db: Path) -> Path:

@@ -413,11 +413,10 @@ class SqlStore(Records):
 
     def _get(self, table: str, key: str) -> Doc | None:
         if table == "feeds":
-            if self._feeds is None:
-                self._feeds = dict(self._scan("feeds"))
-            if key not in self._feeds:
+            feeds = self._feed_docs()
+            if key not in feeds:
                 self._note(table, key, None)
-            return self._feeds.get(key)
+            return feeds.get(key)
         if (table, key) in self._cache:
             return self._cache[(table, key)]
         found = self.db.rows("SELECT doc, version FROM tracker_records WHERE tbl = ? AND key = ?",
@@ -427,6 +426,11 @@ class SqlStore(Records):
             return None
         self._note(table, key, found[0][1])
         return _load(found[0][0])
+
+    def _feed_docs(self) -> dict[str, Any]:
+        if self._feeds is None:
+            self._feeds = dict(self._scan("feeds"))
+        return self._feeds
 
     def _scan(self, table: str) -> Iterable[tuple[str, Any]]:
         rows = self.db.rows("SELECT key, doc, version FROM tracker_records WHERE tbl = ? "
@@ -648,10 +652,13 @@ class SqlStore(Records):
                                    for k, v in checks.items()])
 
     def checks(self) -> dict[str, str]:
+        return self._known_checks(self._stored_checks())
+
+    def _stored_checks(self) -> dict[str, str]:
         out = {}
         for key, doc in self.db.rows("SELECT key, doc FROM tracker_records WHERE tbl = ?",
                                      (CHECKS,)):
-            with contextlib.suppress(ValueError, AttributeError):
+            with contextlib.suppress(ValueError, AttributeError, KeyError, TypeError):
                 out[key] = str(_load(doc)["at"])
         return out
 
@@ -754,6 +761,10 @@ def _migrate_docs(store: SqlStore, steps: Sequence[tuple[str, Callable[[Any], No
     from tracker.storage.file import SCHEMA_VERSION, renormalise
 
     data = {t: dict(store.documents(t)) for t in store.tables()}
+    # The checks name feeds by their key (before schema 3 the short id): name them by URL.
+    url_of = {key: doc["url"] for key, doc in data.get("feeds", {}).items()
+              if isinstance(doc, dict) and isinstance(doc.get("url"), str)}
+    checks = {url_of.get(key, key): at for key, at in store._stored_checks().items()}
     for name, migrate in steps:
         try:
             migrate(data)
@@ -763,11 +774,13 @@ def _migrate_docs(store: SqlStore, steps: Sequence[tuple[str, Callable[[Any], No
     data.setdefault("meta", {})["schema"] = {"version": SCHEMA_VERSION}
     if data["meta"].get("urls", {}).get("normalisation", 0) < urls.NORMALISATION_VERSION:
         renormalise(data)  # the URL rules changed: canonicalise the stored URLs again
-    store.db.run("DELETE FROM tracker_records WHERE tbl <> ?", (CHECKS,))
+    store.db.run("DELETE FROM tracker_records")
     store.db.run("DELETE FROM tracker_links")
     store._seen.clear()
+    store._feeds = None
     for table, docs in data.items():
         store.put_documents(table, docs)
+    store.record_checks(checks)
 
 
 @contextlib.contextmanager
