@@ -270,6 +270,37 @@ def test_temporary_redirect_keeps_the_feed_url(run, seeded, server):
     assert [f["url"] for f in as_json(run("feed", "list", "--json"))] == [server.url("/old")]
 
 
+def test_a_cookie_set_by_a_redirect_is_sent_to_its_target(run, seeded, server):
+    # Some sites redirect once to set a cookie (a consent or session check) and expect it.
+    server.routes["/check"] = Route(status=302, headers={
+        "Location": "/f", "Set-Cookie": "seen=yes; Path=/"})
+    server.routes["/f"] = Route(rss([NYT]))
+    subscribe(run, server.url("/check"))
+    assert poll_json(run)["articles_attached"] == 1
+    sent = [headers for path, headers in server.hits if path == "/f"]
+    assert sent and sent[-1].get("Cookie") == "seen=yes"
+
+
+def test_feeds_go_through_the_proxy_the_environment_names(run, seeded, server, monkeypatch):
+    # The test server answers the proxy's absolute-form request line ("GET http://...").
+    feed = "http://feeds.invalid/rss"
+    server.routes[feed] = Route(rss([NYT]))
+    monkeypatch.setenv("HTTP_PROXY", server.base)
+    monkeypatch.delenv("NO_PROXY", raising=False)
+    monkeypatch.delenv("no_proxy", raising=False)
+    subscribe(run, feed)
+    assert poll_json(run)["articles_attached"] == 1
+    assert [path for path, _ in server.hits] == [feed]
+
+
+def test_no_proxy_hosts_are_fetched_directly(run, seeded, server, monkeypatch):
+    monkeypatch.setenv("HTTP_PROXY", "http://127.0.0.1:9")  # nothing listens there
+    monkeypatch.setenv("NO_PROXY", "127.0.0.1")
+    server.routes["/f"] = Route(rss([NYT]))
+    subscribe(run, server.url("/f"))
+    assert poll_json(run)["articles_attached"] == 1
+
+
 def test_410_gone_disables_the_feed(run, seeded, server):
     server.routes["/gone"] = Route(status=410)
     subscribe(run, server.url("/gone"))
