@@ -232,13 +232,13 @@ def test_relative_links_are_made_absolute_against_the_feed(run, seeded, server):
     assert urls == {server.url("/stories/nyt-openai"), server.url("/news/getty-appeal.html")}
 
 
-def test_an_all_304_poll_loads_neither_the_parser_nor_the_matcher(run, seeded, server):
+def test_an_all_304_poll_with_json_loads_no_parser_matcher_or_rich(run, seeded, server):
     server.routes["/f"] = Route(rss([NYT]), etag='"v1"')
     subscribe(run, server.url("/f"))
     poll_json(run)
     code = ("import sys; from tracker.cli import app; sys.argv = ['tracker', 'poll', '--json']\n"
             "try:\n    app()\nexcept SystemExit:\n    pass\n"
-            "print([m for m in ('feedparser', 'tracker.matching') if m in sys.modules],"
+            "print([m for m in ('feedparser', 'tracker.matching', 'rich') if m in sys.modules],"
             " file=sys.stderr)")
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
     assert json.loads(r.stdout)["feeds_not_modified"] == 1, r.stderr

@@ -19,11 +19,10 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import orjson
 import typer
-from rich.table import Table
-from rich.text import Text
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # rich is imported where text is shown: a --json run never loads it
     from rich.console import Console
+    from rich.text import Text
 
 from tracker.text import inert, one_line
 
@@ -35,6 +34,8 @@ def clean(text: object, *, multiline: bool = False) -> str:
 
 def safe(text: object, style: str = "", *, multiline: bool = False) -> Text:
     """Untrusted text as a rich Text (never parsed as markup)."""
+    from rich.text import Text
+
     return Text(clean(text, multiline=multiline), style=style)
 
 
@@ -112,7 +113,7 @@ def say(message: str | Text, style: str = "") -> None:
 
     A plain string is cleaned: confirmations often quote stored text (a party, a forum).
     """
-    text = message if isinstance(message, Text) else safe(message, style, multiline=True)
+    text = safe(message, style, multiline=True) if isinstance(message, str) else message
     console(stderr=True).print(text)
 
 
@@ -125,6 +126,8 @@ def lines(styled: Sequence[tuple[str, str]]) -> None:
         sys.stdout.write("".join(_indented(line) + "\n" for _, line in styled))
         return
     import textwrap
+
+    from rich.text import Text
 
     for style, line in styled:
         text = _indented(line)
@@ -141,6 +144,8 @@ def _indented(line: str) -> str:
 
 
 def warn(message: str) -> None:
+    from rich.text import Text
+
     console(stderr=True).print(Text("warning: ", style="yellow bold") + safe(message))
 
 
@@ -320,6 +325,9 @@ def emit(rows: Sequence[dict[str, Any]], columns: Sequence[Column], fmt: Format,
     else:
         shown, hidden = fit(columns, cells, out.width)
     fixed = {} if options.wide else widths(columns, cells, shown, out.width)
+    from rich.table import Table
+    from rich.text import Text
+
     table = Table(title=title, header_style="bold", title_justify="left", expand=False)
     for i in shown:
         c = columns[i]

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from tracker.cli import app, env, output, render
+from tracker.cli import app, env, output
 from tracker.cli.output import JsonOpt
 from tracker.errors import ExitCode
 
@@ -228,6 +228,8 @@ def _show_digest(found: "Digest", *, md: bool = False, json_: bool = False) -> N
     from tracker import digest
 
     if json_:
+        from tracker.cli import render  # rich: only where records are shown
+
         output.write_json(digest.to_dict(found, render.article_row))
     elif md:
         sys.stdout.write(digest.markdown(found))
