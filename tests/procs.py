@@ -38,9 +38,8 @@ def _pause(point: str) -> None:
 
 
 def _install(points: set[str]) -> None:
-    import filelock
-
     from tracker import polling, storage
+    from tracker.storage import locks
 
     store = Path(os.environ["TRACKER_DB"])
     bak = storage.backup_path(store)
@@ -69,20 +68,19 @@ def _install(points: set[str]) -> None:
             _pause("merge")
         real_merge(*args, **kwargs)
 
-    class AnnouncingLock(filelock.FileLock):  # type: ignore[misc,valid-type]
-        announced = False
+    real_try_lock = locks._try_lock
 
-        def _acquire(self) -> None:
-            super()._acquire()
-            if not self.is_locked and not AnnouncingLock.announced and "lock-wait" in points:
-                AnnouncingLock.announced = True
-                sys.stderr.write("WAITING\n")
-                sys.stderr.flush()
+    def try_lock(fd: int) -> bool:  # says WAITING the first time a lock is found taken
+        taken = real_try_lock(fd)
+        if not taken and once("lock-wait"):
+            sys.stderr.write("WAITING\n")
+            sys.stderr.flush()
+        return taken
 
     os.fsync = fsync  # type: ignore[assignment]
     os.replace = replace  # type: ignore[assignment]
     polling.merge = merge  # type: ignore[assignment]
-    filelock.FileLock = AnnouncingLock  # type: ignore[misc]  # storage imports it when locking
+    locks._try_lock = try_lock  # type: ignore[assignment]
 
 
 # -- used by the tests --------------------------------------------------------------------

@@ -18,7 +18,6 @@ import tempfile
 import time
 from pathlib import Path
 
-import filelock
 import pytest
 
 from tests import procs
@@ -26,7 +25,7 @@ from tests.conftest import HalfWriter, Run, as_json, enospc
 from tests.feedserver import FeedServer, Route, rss
 from tracker import exchange, storage
 from tracker.models import Article, Link, now_iso
-from tracker.storage import backup_path, read_raw
+from tracker.storage import backup_path, locks, read_raw
 
 SEED = 20261121
 RANDOM_KILLS = 12  # per command: poll and import
@@ -254,15 +253,8 @@ def test_a_poll_lock_that_cannot_be_created_is_reported(run, seeded, world, monk
     db = world.db
     before = db.read_bytes()
 
-    class Refused:
-        def __init__(self, *args: object, **kwargs: object) -> None:
-            pass
-
-        def acquire(self) -> None:
-            eacces()
-
     if os.geteuid() == 0:  # root ignores the mode: refuse creating the lock file the same way
-        monkeypatch.setattr(filelock, "FileLock", Refused)
+        monkeypatch.setattr(locks, "_open", eacces)
     else:
         db.parent.chmod(0o555)
     try:

@@ -175,7 +175,7 @@ def atomic_write(path: Path, payload: bytes, *, backup: bool = True) -> None:
         mode = 0o666 & ~umask
     tmp_name = None
     try:
-        import tempfile  # here, like filelock below: commands that only read never need it
+        import tempfile  # here: commands that only read never need it
 
         fd, tmp_name = tempfile.mkstemp(dir=directory, prefix=f".{path.name}.", suffix=".tmp")
         with os.fdopen(fd, "wb") as fh:
@@ -439,17 +439,26 @@ def poll_lock_path(db: Path) -> Path:
 @contextlib.contextmanager
 def poll_lock(db: Path) -> Iterator[None]:
     """Only one poll at a time: a second one fails at once (exit 75), it never waits."""
-    from filelock import FileLock
-    from filelock import Timeout as LockTimeout
+    with _locked(poll_lock_path(db), 0,
+                 busy=LockedError(f"a poll of {db} is already running",
+                                  hint="let it finish; 'tracker news' then shows what it brought"),
+                 failed=f"cannot lock {poll_lock_path(db)}"):
+        yield
 
-    lock = FileLock(str(poll_lock_path(db)), timeout=0)
+
+@contextlib.contextmanager
+def _locked(path: Path, timeout: float, *, busy: Exception, failed: str) -> Iterator[None]:
+    """Hold the lock file `path`; `busy` when another process keeps it past `timeout`,
+    a StoreError starting with `failed` when the lock file cannot be made."""
+    from tracker.storage import locks
+
+    lock = locks.Lock(str(path))
     try:
-        lock.acquire()
-    except LockTimeout:
-        raise LockedError(f"a poll of {db} is already running",
-                          hint="let it finish; 'tracker news' then shows what it brought") from None
+        lock.acquire(timeout)
+    except locks.LockTimeout:
+        raise busy from None
     except OSError as exc:  # e.g. a directory where the lock file cannot be created
-        raise StoreError(f"cannot lock {poll_lock_path(db)}: {exc.strerror or exc}") from None
+        raise StoreError(f"{failed}: {exc.strerror or exc}") from None
     try:
         yield
     finally:
@@ -467,26 +476,14 @@ def lock_path(path: Path) -> Path:
 @contextlib.contextmanager
 def writer_lock(path: Path, timeout: float) -> Iterator[None]:
     """Hold the store's inter-process writer lock, waiting up to `timeout` seconds."""
-    from filelock import FileLock
-    from filelock import Timeout as LockTimeout
-
-    lock = FileLock(str(lock_path(path)), timeout=timeout)
-    try:
-        lock.acquire()
-    except LockTimeout:
-        raise LockedError(
-            f"the store {path} is locked by another tracker process",
-            hint=f"waited {timeout:g}s; try again when it finishes",
-        ) from None
-    except OSError as exc:
-        raise StoreError(f"cannot lock the store {path}: {exc.strerror or exc}") from None
-    try:
+    with _locked(lock_path(path), timeout,
+                 busy=LockedError(f"the store {path} is locked by another tracker process",
+                                  hint=f"waited {timeout:g}s; try again when it finishes"),
+                 failed=f"cannot lock the store {path}"):
         for stale in stale_temp_files(path):  # left by a writer that was killed mid-write
             with contextlib.suppress(OSError):
                 stale.unlink()
         yield
-    finally:
-        lock.release()
 
 
 def stale_temp_files(path: Path) -> list[Path]:
