@@ -72,6 +72,11 @@ PROBLEMS: dict[str, tuple[Callable[[Raw], None], str, str, bool]] = {
     "duplicate id": (lambda d: d["articles"].update({"https://news.example/b": {
         **d["articles"][ARTICLE], "url": "https://news.example/b"}}), "duplicate-id",
         "articles/https://news.example/b.id", False),
+    "duplicate feed id": (lambda d: d["feeds"].update({"https://feeds.example/b": {
+        **d["feeds"][FEED], "url": "https://feeds.example/b"}}), "duplicate-id",
+        "feeds/https://feeds.example/b.id", False),
+    "feed under another key": (lambda d: d["feeds"].update({"abc": d["feeds"].pop(FEED)}),
+                               "key", "feeds/abc", False),
     "event date": (lambda d: d["disputes"]["coda-v-openai"]["events"][0].update(date="2025-02-30"),
                    "event-date", "disputes/coda-v-openai.events[0]", False),
     "event date not text": (lambda d: d["disputes"]["coda-v-openai"]["events"][0].update(date=7),

@@ -258,8 +258,12 @@ def test_permanent_redirect_updates_the_feed_url(run, seeded, server):
     server.routes["/old"] = Route(status=301, headers={"Location": server.url("/new")})
     server.routes["/new"] = Route(rss([NYT]))
     subscribe(run, server.url("/old"))
+    [before] = as_json(run("feed", "list", "--json"))
     assert poll_json(run)["articles_attached"] == 1
-    assert [f["url"] for f in as_json(run("feed", "list", "--json"))] == [server.url("/new")]
+    [moved] = as_json(run("feed", "list", "--json"))
+    assert moved["url"] == server.url("/new")
+    assert moved["id"] == before["id"]  # the id people know it by stays
+    assert run("feed", "disable", before["id"]).exit_code == 0
 
 
 def test_temporary_redirect_keeps_the_feed_url(run, seeded, server):

@@ -277,7 +277,7 @@ class Records:
             index = {}
             for url, doc in self._feed_docs().items():
                 short = doc.get("id") if isinstance(doc, dict) else None
-                index[short if isinstance(short, str) and short else url] = url
+                index[short if isinstance(short, str) and short else urls.short_id(url)] = url
             self._feed_ids = index
         return index
 
@@ -296,18 +296,19 @@ class Records:
         return candidate
 
     def put_feeds(self, feeds: Iterable[Feed]) -> None:
-        """Insert or replace feeds, keyed on their URL; an id another URL holds (an imported
-        feed, one built without the store) is lengthened first. A feed stored under its
-        own id again (every poll's case) needs no look at the others."""
+        """Insert or replace feeds, keyed on their URL. A stored feed keeps its stored id
+        (and needs no look at the others: every poll's case); a new one whose id another
+        URL holds (an imported feed, one built without the store) gets a longer one."""
         docs = {}
         for f in feeds:
             stored = self._get("feeds", f.url)
-            if not (isinstance(stored, dict) and stored.get("id") == f.id):
+            kept = stored.get("id") if isinstance(stored, dict) else None
+            if isinstance(kept, str) and kept:
+                f.id = kept  # an id once given is kept, whatever the object was built with
+            else:
                 index = self._feed_index()
                 if index.get(f.id, f.url) != f.url:
                     f.id = self.new_feed_id(f.url)
-                for short in [s for s, u in index.items() if u == f.url and s != f.id]:
-                    del index[short]  # its old id (a feed re-added or given a longer one)
                 index[f.id] = f.url
             docs[f.url] = f.to_dict()
         if docs:
@@ -325,12 +326,12 @@ class Records:
     def _known_checks(self, checks: dict[str, str]) -> dict[str, str]:
         """Checks keyed on feed URLs. A store written before schema 3 noted them under the
         feed's short id: those keys are read as the URL of the feed holding that id."""
-        if all("://" in key for key in checks):
+        old = [key for key in checks if "://" not in key]
+        if not old:
             return checks
         index = self._feed_index()
-        out = {key: at for key, at in checks.items() if "://" not in key}
-        out = {index.get(key, key): at for key, at in out.items()}
-        out.update({key: at for key, at in checks.items() if "://" in key})
+        out = {index.get(key, key): checks[key] for key in old}
+        out.update((key, at) for key, at in checks.items() if "://" in key)  # newer: win
         return out
 
     # -- unmatched entries kept for rematch ---------------------------------------------------
