@@ -532,7 +532,7 @@ def merge_case(d: Dispute, c: Case, stamp: str) -> bool:
     for e, given in zip(new.events, c.event_given, strict=True):
         mine_e = next((x for x in d.events if (x.date, x.text) == (e.date, e.text)), None)
         if mine_e is None:
-            e.recorded = stamp
+            e.recorded = dates.Stamp(stamp)
             d.events.append(e)
             if e.status:
                 d.settle_status(e)  # the rule of the status history: names the step before
@@ -545,10 +545,11 @@ def merge_case(d: Dispute, c: Case, stamp: str) -> bool:
     d.settle_status()
     if "status" in c.given and new.status != d.status:
         change = Event(date=dates.stored(stamp[:10]), text=f"Status changed from '{d.status}' to "
-                       f"'{new.status}'.", status=new.status, recorded=stamp)
+                       f"'{new.status}'.", status=new.status,
+                       recorded=dates.Stamp(stamp))
         d.events.append(change)
         d.settle_status(change)
     if d.to_dict() == before:
         return False
-    d.updated = stamp
+    d.updated = dates.Stamp(stamp)
     return True

@@ -82,6 +82,11 @@ def list_disputes(store: Store, flt: DisputeFilter | None = None) -> list[Disput
     return [d for d in store.disputes(status=status, kind=kind) if flt.accepts(d)]
 
 
+def now_stamp() -> dates.Stamp:
+    """Now, as the stamp records keep (by way of now_iso, which tests may fix)."""
+    return dates.Stamp(now_iso())
+
+
 def _status_event(d: Dispute, status: str, date: dates.Day | str, text: str,
                   **extra: Any) -> Event:
     event = Event(
@@ -89,7 +94,7 @@ def _status_event(d: Dispute, status: str, date: dates.Day | str, text: str,
         text=text,
         status=status,
         previous_status=d.status if d.events else None,
-        recorded=now_iso(),
+        recorded=now_stamp(),
         **extra,
     )
     d.events.append(event)
@@ -134,7 +139,7 @@ def add_dispute(
             f"a dispute '{slug}' already exists", hint="choose another --slug, or edit that one"
         )
     begun = check_status_date(slug, started) if started else None  # its first status
-    stamp = now_iso()
+    stamp = now_stamp()
     dispute = Dispute(
         slug=slug,
         title=title.strip(),
@@ -152,7 +157,7 @@ def add_dispute(
     _status_event(
         dispute,
         dispute.status,
-        begun or stamp[:10],
+        begun or stamp.text[:10],
         f"Recorded with status '{dispute.status}'.",
         source=check_url(source) if source else None,
     )
@@ -168,15 +173,16 @@ def settle_new_dispute(d: Dispute, *, status_given: bool, stamp: str) -> None:
     first one (as `dispute add` does). InputError when a given status contradicts the
     timeline.
     """
-    d.created = d.created or stamp
-    d.updated = d.updated or stamp
+    at = dates.Stamp(stamp)
+    d.created = d.created or at
+    d.updated = d.updated or at
     for e in d.events:
-        e.recorded = e.recorded or stamp
+        e.recorded = e.recorded or at
     history = d.status_history()
     if not history:
         d.events.append(Event(date=dates.stored(d.started or stamp[:10]),
                               text=f"Recorded with status '{d.status}'.", status=d.status,
-                              recorded=stamp))
+                              recorded=at))
         return
     latest = history[-1]
     if status_given and latest.status != d.status:
@@ -242,7 +248,7 @@ def edit_dispute(
     d.match["exclude"] = _clean_list([*d.match.get("exclude", []), *exclude])
     if new_slug and new_slug != slug:
         _rename(store, d, models.check_slug(new_slug))
-    d.updated = now_iso()
+    d.updated = now_stamp()
     store.put_dispute(d)
     return d
 
@@ -323,13 +329,13 @@ def set_status(
         text=text or (f"Status changed from '{before}' to '{status}'." if latest
                       else f"Status: '{status}'."),
         status=status,
-        recorded=now_iso(),
+        recorded=now_stamp(),
         note=note,
         source=check_url(source, what="source URL") if source else None,
     )
     d.events.append(event)
     d.settle_status(event)
-    d.updated = now_iso()
+    d.updated = now_stamp()
     store.put_dispute(d)
     return event
 
@@ -368,7 +374,7 @@ def correct_status(store: Store, slug: str, status: str | None = None, *,
         event.text = f"Status changed from '{event.previous_status}' to '{event.status}'."
     event.note = (event.note + " " if event.note else "") + f"Corrected {now_iso()[:10]}."
     d.settle_status(event)
-    d.updated = now_iso()
+    d.updated = now_stamp()
     store.put_dispute(d)
     return event
 
@@ -397,10 +403,10 @@ def add_event(
         source=check_url(source, what="source URL") if source else None,
         note=note,
         unconfirmed=unconfirmed,
-        recorded=now_iso(),
+        recorded=now_stamp(),
     )
     d.events.append(event)
-    d.updated = now_iso()
+    d.updated = now_stamp()
     store.put_dispute(d)
     return event
 
@@ -424,7 +430,7 @@ def remove_event(store: Store, slug: str, number: int) -> Event:
         )
     d.events.remove(event)
     d.settle_status()
-    d.updated = now_iso()
+    d.updated = now_stamp()
     store.put_dispute(d)
     return event
 
@@ -481,7 +487,7 @@ def edit_event(
             hint="a status history is not reordered; record the correct status with "
                  "'tracker dispute status'",
         )
-    d.updated = now_iso()
+    d.updated = now_stamp()
     store.put_dispute(d)
     return event
 
@@ -526,7 +532,7 @@ def add_party(
             note=note,
         )
         d.parties.append(party)
-    d.updated = now_iso()
+    d.updated = now_stamp()
     store.put_dispute(d)
     return party
 
@@ -558,7 +564,7 @@ def remove_party(store: Store, slug: str, name: str) -> Party:
     d = get_dispute(store, slug)
     party = get_party(d, name)
     d.parties.remove(party)
-    d.updated = now_iso()
+    d.updated = now_stamp()
     store.put_dispute(d)
     return party
 
@@ -594,7 +600,7 @@ def edit_party(
     if party == before:
         raise InputError(f"nothing to change for '{party.name}'",
                          hint="give --role, --kind, --note, --alias or --unalias")
-    d.updated = now_iso()
+    d.updated = now_stamp()
     store.put_dispute(d)
     return party
 
@@ -622,7 +628,7 @@ def rename_party(store: Store, slug: str, name: str, new_name: str, *,
     party.aliases = [a for a in party.aliases if a.casefold() != new_name.casefold()]
     if keep_alias and old.casefold() != new_name.casefold():
         party.aliases.extend(_new_aliases(party, [old]))
-    d.updated = now_iso()
+    d.updated = now_stamp()
     store.put_dispute(d)
     return party, old
 
@@ -655,7 +661,7 @@ def add_forum(
     forum = Forum(name.strip(), jurisdiction.strip(), docket, courtlistener_id, note,
                   judge.strip())
     d.forums.append(forum)
-    d.updated = now_iso()
+    d.updated = now_stamp()
     store.put_dispute(d)
     return forum
 
@@ -673,7 +679,7 @@ def remove_forum(store: Store, slug: str, number: int) -> Forum:
     d = get_dispute(store, slug)
     forum = _forum_number(d, number)
     d.forums.remove(forum)
-    d.updated = now_iso()
+    d.updated = now_stamp()
     store.put_dispute(d)
     return forum
 
@@ -714,7 +720,7 @@ def edit_forum(
         raise InputError(f"nothing to change for forum #{number}",
                          hint="give --name, --jurisdiction, --docket, --courtlistener, "
                               "--judge or --note with a new value")
-    d.updated = now_iso()
+    d.updated = now_stamp()
     store.put_dispute(d)
     return forum
 
@@ -743,9 +749,9 @@ def relate(store: Store, slug: str, relation: str, other: str) -> Related:
     back = inverse_relation(relation)
     if not any(r.slug == slug for r in o.related):
         o.related.append(Related(slug, back))
-        o.updated = now_iso()
+        o.updated = now_stamp()
         store.put_dispute(o)
-    d.updated = now_iso()
+    d.updated = now_stamp()
     store.put_dispute(d)
     return link
 
@@ -757,7 +763,7 @@ def unrelate(store: Store, slug: str, other: str) -> None:
         raise NotFoundError(f"'{slug}' is not related to '{other}'")
     d.related = [r for r in d.related if r.slug != other]
     o.related = [r for r in o.related if r.slug != slug]
-    d.updated = o.updated = now_iso()
+    d.updated = o.updated = now_stamp()
     store.put_dispute(d)
     store.put_dispute(o)
 

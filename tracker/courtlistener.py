@@ -219,12 +219,13 @@ def new_dispute(docket: Docket, *, slug: str | None = None) -> Dispute:
                   courtlistener_id=docket.id, note=_forum_note(docket),
                   judge=docket.assigned_to_str)
     d = Dispute(slug=slug, title=title, started=docket.date_filed, forums=[forum],
-                claims=[docket.cause] if docket.cause else [], created=stamp, updated=stamp)
+                claims=[docket.cause] if docket.cause else [], created=dates.Stamp(stamp),
+                updated=dates.Stamp(stamp))
     d.events.append(Event(date=dates.stored(docket.date_filed or stamp[:10]),
                           text=f"Filed in the {docket.court}"
                                + (f", No. {docket.docket_number}." if docket.docket_number
                                   else "."),
-                          status="filed", source=docket.page, recorded=stamp))
+                          status="filed", source=docket.page, recorded=dates.Stamp(stamp)))
     if docket.date_terminated:  # typed in by the user's own command: not news (origin manual)
         d.events.append(_terminated(docket, "filed", stamp, origin="manual"))
         d.status = "closed"
@@ -243,7 +244,7 @@ def _terminated(docket: Docket, previous: str, stamp: str, origin: str = "") -> 
                  text="CourtListener shows the case terminated (the reason is not given: "
                       "settled, dismissed ...).",
                  status="closed", previous_status=previous, source=docket.page,
-                 recorded=stamp, origin=origin or docket.api_url)
+                 recorded=dates.Stamp(stamp), origin=origin or docket.api_url)
 
 
 _JUDGE_SUFFIX = re.compile(r"(-[A-Za-z]{2,4})+$")
@@ -272,7 +273,8 @@ def apply_docket(d: Dispute, docket: Docket) -> list[str]:
     def note(text: str, *, date: str | None = None) -> None:
         changes.append(text)
         d.events.append(Event(date=dates.stored(date or stamp[:10]), text=f"CourtListener: {text}",
-                              source=docket.page, recorded=stamp, origin=docket.api_url))
+                              source=docket.page, recorded=dates.Stamp(stamp),
+                              origin=docket.api_url))
 
     if docket.docket_number and not same_docket(docket.docket_number, forum.docket):
         note(f"docket number {forum.docket or '(none)'} is now {docket.docket_number}.")
@@ -294,7 +296,7 @@ def apply_docket(d: Dispute, docket: Docket) -> list[str]:
             d.status = "closed"
             changes.append(f"terminated {docket.date_terminated}: status closed")
     if changes:
-        d.updated = stamp
+        d.updated = dates.Stamp(stamp)
     return changes
 
 

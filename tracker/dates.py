@@ -115,6 +115,101 @@ class Unread:
 Day = PartialDate | Unread  # an event's date in memory
 
 
+class Stamp:
+    """A moment as the store holds it (`2026-11-02T10:00:00.123456+00:00`; a date when no
+    more is known): its exact text, written back unchanged (`str()`), and ordered, compared
+    and hashed as the UTC instant it names (`instant_key`). Immutable; `Stamp("")` is the
+    empty stamp of a record not stamped yet, false in a test and sorting first.
+
+        >>> Stamp("2026-11-02T10:00:00+09:00") < Stamp("2026-11-02T02:00:00Z")
+        True
+        >>> Stamp("2026-11-02T10:00:00+09:00") == Stamp("2026-11-02T01:00:00+00:00")
+        True
+    """
+
+    __slots__ = ("_key", "text")
+    text: str
+    _key: str  # instant_key(text), made on first use
+
+    def __init__(self, text: str) -> None:
+        object.__setattr__(self, "text", text)
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError("a Stamp cannot be changed")
+
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError("a Stamp cannot be changed")
+
+    @property
+    def key(self) -> str:
+        """The text that orders as this instant (see instant_key); made once."""
+        try:
+            return self._key
+        except AttributeError:
+            key = instant_key(self.text)
+            object.__setattr__(self, "_key", key)
+            return key
+
+    def instant(self) -> datetime:
+        """The aware UTC datetime; ValueError when the text is no time or date."""
+        return instant(self.text)
+
+    def __eq__(self, other: object) -> bool:
+        return self.key == other.key if isinstance(other, Stamp) else NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(self.key)
+
+    def __lt__(self, other: Stamp) -> bool:
+        return self.key < other.key if isinstance(other, Stamp) else NotImplemented
+
+    def __le__(self, other: Stamp) -> bool:
+        return self.key <= other.key if isinstance(other, Stamp) else NotImplemented
+
+    def __gt__(self, other: Stamp) -> bool:
+        return self.key > other.key if isinstance(other, Stamp) else NotImplemented
+
+    def __ge__(self, other: Stamp) -> bool:
+        return self.key >= other.key if isinstance(other, Stamp) else NotImplemented
+
+    def __bool__(self) -> bool:
+        return bool(self.text)
+
+    def __str__(self) -> str:
+        return self.text
+
+    def __repr__(self) -> str:
+        return f"Stamp({self.text!r})"
+
+    def __reduce__(self) -> tuple[type[Stamp], tuple[str]]:
+        return Stamp, (self.text,)
+
+    def __copy__(self) -> Stamp:
+        return self
+
+    def __deepcopy__(self, memo: object) -> Stamp:
+        return self
+
+
+UNSTAMPED = Stamp("")  # a record's stamp before it is stamped (immutable: a safe default)
+
+
+def stamp(text: object) -> Stamp:
+    """A timestamp as read from the store or an export (a Stamp is kept as it is); a value
+    that is not text at all is a damaged record: TypeError."""
+    if isinstance(text, Stamp):
+        return text
+    if not isinstance(text, str):
+        found = "null" if text is None else f"{type(text).__name__} {text!r}"[:80]
+        raise TypeError(f"expected a timestamp, found {found}")
+    return Stamp(text)
+
+
+def maybe_stamp(text: object) -> Stamp | None:
+    """As stamp(), where the record may hold none (null)."""
+    return None if text is None else stamp(text)
+
+
 def stored(text: object) -> Day:
     """A date as read from the store or an export; a value that is not text at all is a
     damaged record: TypeError."""

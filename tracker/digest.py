@@ -225,7 +225,7 @@ def build(disputes: Iterable[Dispute], articles: Iterable[Article], win: Window,
                 a.url, a.outlet, article=a))
     for g in groups.values():
         for e in g.dispute.events:
-            arrived = when(e.recorded)
+            arrived = when(str(e.recorded))
             if not is_docket(e) or arrived is None or not win.holds(arrived):
                 continue
             if getattr(e, "muted", False):

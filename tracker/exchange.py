@@ -24,7 +24,7 @@ from typing import Any, TypeVar
 
 import orjson
 
-from tracker import __version__, core
+from tracker import __version__, core, dates
 from tracker.errors import InputError
 from tracker.models import (
     Article,
@@ -515,7 +515,7 @@ def _symmetric(store: Store, doc: Json, summary: ImportSummary, stamp: str) -> N
                     or any(back.slug == d.slug for back in other.related):
                 continue
             other.related.append(Related(d.slug, core.inverse_relation(r.relation)))
-            other.updated = stamp
+            other.updated = dates.Stamp(stamp)
             store.put_dispute(other)
             if other.slug not in in_file:  # not counted yet: the file does not name it
                 summary.disputes.updated += 1

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote_plus
 
-from tracker import core, health, models, sources
+from tracker import core, dates, health, models, sources
 from tracker.errors import ConflictError, InputError, NotFoundError
 from tracker.models import Dispute, Feed, now_iso
 from tracker.storage import Store
@@ -48,7 +48,7 @@ def new_feed(url: str, *, name: str = "", kind: str | None = None,
         raise InputError(f"unknown feed kind '{kind}'",
                          hint=f"one of: {', '.join(sources.names())}")
     return Feed(url=url, name=name.strip(), kind=kind,
-                dispute=dispute, title=title, site_url=site_url, added=now_iso())
+                dispute=dispute, title=title, site_url=site_url, added=models.now_stamp())
 
 
 def add_feeds(store: Store, feeds: Iterable[Feed]) -> tuple[list[Feed], list[Feed]]:
@@ -222,7 +222,7 @@ def feed_rows(store: Store) -> list[dict[str, Any]]:
         row["kind"] = sources.kind_of(f)
         row["next_try"], row["next_try_why"] = health.next_try(f, now)
         checked = checks.get(f.url)
-        if checked and (not f.last_polled or checked >= f.last_polled):
+        if checked and (not f.last_polled or dates.Stamp(checked) >= f.last_polled):
             row["last_polled"], row["last_status"] = checked, "not-modified"
         rows.append(row)
     return rows

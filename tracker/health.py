@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Literal
 
+from tracker import dates
 from tracker.models import Feed
 
 Transition = Literal["failing", "recovered"]
@@ -35,8 +36,8 @@ class Backoff:
         return min(self.first * 2 ** min(failures - 1, 30), self.most)
 
 
-def _stamp(when: datetime) -> str:
-    return when.replace(microsecond=0).isoformat()
+def _stamp(when: datetime) -> dates.Stamp:
+    return dates.Stamp(when.replace(microsecond=0).isoformat())
 
 
 def record(feed: Feed, outcome: str, error: str | None, retry_after: str | None,
@@ -65,7 +66,7 @@ def due(feed: Feed, now: datetime) -> str | None:
     """Why `feed` is not polled now, or None when it is due."""
     if not feed.enabled:
         return feed.skipped_reason or "disabled"
-    if feed.retry_after and datetime.fromisoformat(feed.retry_after) > now:
+    if feed.retry_after and feed.retry_after.instant() > now:
         return backing_off(feed)
     return None
 
@@ -85,10 +86,10 @@ def next_try(feed: Feed, now: datetime) -> tuple[str, str]:
     if not feed.enabled:
         why = feed.skipped_reason or "disabled by the user"
         return "never", why if why.startswith("disabled") else f"disabled: {why}"
-    if feed.retry_after and datetime.fromisoformat(feed.retry_after) > now:
+    if feed.retry_after and feed.retry_after.instant() > now:
         why = (f"backing off after {feed.errors} failure(s): {feed.last_error}" if feed.errors
                else "the server asked to wait (Retry-After)")
-        return feed.retry_after, why
+        return str(feed.retry_after), why
     if feed.errors:
         return "next poll", f"retrying after {feed.errors} failure(s): {feed.last_error}"
     return "next poll", "ok" if feed.last_polled else "never polled"

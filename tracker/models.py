@@ -175,6 +175,11 @@ def now_iso() -> str:
     return now().isoformat()
 
 
+def now_stamp() -> dates.Stamp:
+    """The current UTC time as the stamp records keep (`now_iso()`'s text)."""
+    return dates.Stamp(now().isoformat())
+
+
 def _dedupe(items: Iterable[str]) -> list[str]:
     seen: dict[str, None] = {}
     for item in items:
@@ -234,7 +239,7 @@ class Event:
     source: str | None = None
     unconfirmed: bool = False
     note: str = ""
-    recorded: str = ""
+    recorded: dates.Stamp = dates.UNSTAMPED  # when tracker recorded it (text as Event.date)
     origin: str = "manual"  # manual | seed | docket feed URL | CourtListener API URL
     # A docket feed's entry: its anchor ("entry-812", "minute-entry-4410") identifies the
     # event within its origin feed; the entry number and the filed document's link.
@@ -245,6 +250,7 @@ class Event:
 
     def __post_init__(self) -> None:
         self.date = dates.stored(self.date)
+        self.recorded = dates.stamp(self.recorded)
 
     @property
     def when(self) -> dates.PartialDate:
@@ -254,8 +260,8 @@ class Event:
         return self.date
 
     def to_dict(self) -> dict[str, Any]:
-        """The event as stored and exported: its date as text."""
-        return {**vars(self), "date": str(self.date)}
+        """The event as stored and exported: its date and stamp as text."""
+        return {**vars(self), "date": str(self.date), "recorded": str(self.recorded)}
 
 
 @dataclass
@@ -282,15 +288,20 @@ class Dispute:
     related: list[Related] = field(default_factory=list)
     match: dict[str, list[str]] = field(default_factory=lambda: {"include": [], "exclude": []})
     events: list[Event] = field(default_factory=list)
-    created: str = ""
-    updated: str = ""
+    created: dates.Stamp = dates.UNSTAMPED  # timestamps: text in to_dict, as started
+    updated: dates.Stamp = dates.UNSTAMPED
 
     def __post_init__(self) -> None:
-        if self.started is not None:
-            try:
+        name = "started"
+        try:
+            if self.started is not None:
                 self.started = dates.stored(self.started)
-            except TypeError as exc:
-                raise TypeError(f"started: {exc}") from None
+            name = "created"
+            self.created = dates.stamp(self.created)
+            name = "updated"
+            self.updated = dates.stamp(self.updated)
+        except TypeError as exc:
+            raise TypeError(f"{name}: {exc}") from None
 
     def timeline(self) -> list[Event]:
         """Events in date order, partial dates as ranges (`2026-11-01` before `2026-11`);
@@ -350,6 +361,7 @@ class Dispute:
     def to_dict(self) -> dict[str, Any]:
         d = dataclasses.asdict(self)
         d["started"] = None if self.started is None else str(self.started)
+        d["created"], d["updated"] = str(self.created), str(self.updated)
         d["events"] = [e.to_dict() for e in self.events]
         return d
 
@@ -367,10 +379,12 @@ class Dispute:
 def _event(i: int, data: dict[str, Any]) -> Event:
     """An event read from the store or an export: its date text becomes a date."""
     e = dict(data)
-    try:
-        e["date"] = dates.stored(e["date"])
-    except TypeError as exc:
-        raise TypeError(f"events[{i}].date: {exc}") from None
+    for name, read in (("date", dates.stored), ("recorded", dates.stamp)):
+        try:
+            if name in e:
+                e[name] = read(e[name])
+        except TypeError as exc:
+            raise TypeError(f"events[{i}].{name}: {exc}") from None
     return Event(**e)
 
 
@@ -451,7 +465,7 @@ class Feed:
     etag: str | None = None
     last_modified: str | None = None
     body_hash: str | None = None
-    last_polled: str | None = None
+    last_polled: dates.Stamp | None = None  # timestamps: text in to_dict, as Event's
     last_status: str | None = None  # "ok", "not-modified", "error", "gone"
     last_error: str | None = None
     errors: int = 0  # consecutive failures
@@ -459,8 +473,8 @@ class Feed:
     dropped: int = 0  # items of the last parsed body without a usable link
     warning: str | None = None  # the parser's complaint about the last body, if any
     skipped_reason: str | None = None
-    retry_after: str | None = None  # not tried again before this time (backoff, Retry-After)
-    added: str = ""
+    retry_after: dates.Stamp | None = None  # not tried again before this (backoff, Retry-After)
+    added: dates.Stamp = dates.UNSTAMPED
     # What people type and see, as for articles: 10 hex digits of the URL's SHA-1, longer
     # when another stored feed already holds those, and kept when the feed moves. The
     # feed's identity is its `url`, never this id.
@@ -471,9 +485,25 @@ class Feed:
             raise TypeError(f"url: expected text, found {type(self.url).__name__}")
         if not self.id:
             self.id = short_id(self.url)
+        name = "added"  # spelt out, not a loop over names: a poll reads every feed
+        try:
+            self.added = dates.stamp(self.added)
+            name = "last_polled"
+            self.last_polled = dates.maybe_stamp(self.last_polled)
+            name = "retry_after"
+            self.retry_after = dates.maybe_stamp(self.retry_after)
+        except TypeError as exc:
+            raise TypeError(f"{name}: {exc}") from None
 
     def to_dict(self) -> dict[str, Any]:
-        return dataclasses.asdict(self)
+        # By hand rather than dataclasses.asdict (15 µs a feed): every field is a scalar.
+        d = vars(self).copy()
+        d["added"] = str(self.added)
+        if self.last_polled is not None:
+            d["last_polled"] = str(self.last_polled)
+        if self.retry_after is not None:
+            d["retry_after"] = str(self.retry_after)
+        return d
 
     def record(self) -> dict[str, Any]:
         """The feed as `feed list --json` and the export give it: its fields, id included."""

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from tracker import core, health, models, sources
+from tracker import core, dates, health, models, sources
 from tracker import feeds as feeds_mod
 from tracker.config import Config
 from tracker.errors import InputError
@@ -150,7 +150,7 @@ def _language(entry: Entry, feed_language: str) -> str:
 
 
 def _signature(disputes: Sequence[models.Dispute]) -> list[tuple[str, str]]:
-    return [(d.slug, d.updated) for d in disputes]
+    return [(d.slug, str(d.updated)) for d in disputes]
 
 
 _compiled: dict[tuple[Any, ...], Matcher] = {}  # per process: a worker compiles once
@@ -273,7 +273,7 @@ def decide_feed(view: Working, feed: Feed, result: Result, kind: Kind, summary: 
     """`feed`'s record updated with this result, its items decided on by its kind."""
     now = datetime.fromisoformat(view.now)
     had = feed.entries
-    feed.last_polled, feed.last_status = view.now, result.outcome
+    feed.last_polled, feed.last_status = dates.Stamp(view.now), result.outcome
     change = health.record(feed, result.outcome, result.error, result.retry_after, now, backoff)
     if result.outcome in health.OK_OUTCOMES:
         if result.outcome == "ok":
@@ -285,7 +285,7 @@ def decide_feed(view: Working, feed: Feed, result: Result, kind: Kind, summary: 
         summary.failures.append({"url": feed.url, "error": result.error or result.outcome})
     if change == "failing":
         summary.failing.append({"url": feed.url, "error": feed.last_error,
-                                "next_try": feed.retry_after})
+                                "next_try": str(feed.retry_after or "") or None})
     elif change == "recovered":
         summary.recovered.append({"url": feed.url})
     parsed = result.parsed
@@ -412,7 +412,7 @@ def rematch(store: Store, config: Config, *, days: int | None = None) -> Rematch
         view.link_matches(article, matches)
         view.suggest(key, article, decisions, article, seen=kept.get("seen"))
     for article in store.articles():
-        if article.first_seen < cutoff or article.url in view.plan.articles:
+        if dates.instant_key(article.first_seen) < cutoff or article.url in view.plan.articles:
             continue
         out.articles_checked += 1
         decisions, _ = view.decide(_kept_entry(

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import json
 
-from tracker.models import Dispute, now_iso
+from tracker.models import Dispute, now_stamp
 from tracker.paths import bundled
 
 
 def seed_disputes() -> list[Dispute]:
     """The three seeded disputes, stamped as recorded now."""
     text = bundled("seed.json")
-    stamp = now_iso()
+    stamp = now_stamp()
     disputes = []
     for raw in json.loads(text)["disputes"]:
         dispute = Dispute.from_dict(raw)

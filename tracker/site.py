@@ -79,7 +79,7 @@ def event_entry(d: Dispute, e: Event, page: str | None, *, named: bool = True) -
     summary = e.text + (" (unconfirmed)" if e.unconfirmed else "") + (
         f" Note: {e.note}" if e.note else "")
     return Entry(event_id(d, e), (f"{d.title} · " if named else "") + f"{e.date} · {what}{text}",
-                 rfc3339(e.recorded) or _day_stamp(e.date) or EPOCH,
+                 rfc3339(str(e.recorded)) or _day_stamp(e.date) or EPOCH,
                  safe_url(e.source) or page, f"{e.date}: {summary}", [d.slug],
                  _day_stamp(e.date), "")
 

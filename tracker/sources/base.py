@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
-from tracker import core
+from tracker import core, dates
 from tracker.models import Article, Dispute, Event, Feed
 from tracker.urls import host_of
 
@@ -242,7 +242,7 @@ class Working:
 
     def record_event(self, slug: str, event: Event, new: bool) -> None:
         d = self.plan.disputes[slug]
-        d.updated = self.now
+        d.updated = dates.Stamp(self.now)
         if new:
             d.events.append(event)
             self.plan.counts.events_new += 1

@@ -115,7 +115,7 @@ class Docket(Kind):
             n = number(entry, key)
             fresh = Event(date=dates.stored(filing_date(entry.published, view.now)),
                           text=event_text(entry, n, key), source=entry.link,
-                          recorded=view.now, origin=feed.url, entry=key, number=n,
+                          recorded=dates.Stamp(view.now), origin=feed.url, entry=key, number=n,
                           document=entry.enclosure or None, muted=muted(entry, self.mute))
             event = known.get(key) or _adopt(legacy, entry)
             if event is None:

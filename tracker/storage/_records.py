@@ -38,13 +38,19 @@ class ArticleQuery:
     since: str | None = None  # published (or first seen) at or after this ISO date/time
     outlet: str | None = None
     terms: tuple[str, ...] = ()
-    linked_since: str | None = None  # a link (to `dispute` if given) made at or after
+    linked_since: str | None = None  # a link (to `dispute` if given) made at or after (UTC)
     limit: int | None = None
 
 
 def sort_key(doc: Doc) -> str:
     """An article document's place in a listing: what Article.sort_key gives."""
     return dates.instant_key(str(doc.get("published") or doc.get("first_seen") or ""))
+
+
+def link_key(link: Doc) -> str:
+    """When a link was made, as a text that orders as the instant (linked_since compares it;
+    the SQL backends index it): a stamp in another offset is not compared by its text."""
+    return dates.instant_key(str(link.get("at") or ""))
 
 
 def search_text(doc: Doc) -> tuple[str, str]:
@@ -69,7 +75,7 @@ def accepts(q: ArticleQuery, doc: Doc) -> bool:
             return False
     if q.linked_since is None:
         return True
-    return any(str(lk.get("at") or "") >= q.linked_since
+    return any(link_key(lk) >= q.linked_since
                and (q.dispute is None or lk.get("dispute") == q.dispute) for lk in links)
 
 
@@ -258,7 +264,7 @@ class Records:
     # -- feeds -------------------------------------------------------------------------------
 
     def feeds(self) -> list[Feed]:
-        return sorted(self._all("feeds", Feed.from_dict), key=lambda f: f.added)
+        return sorted(self._all("feeds", Feed.from_dict), key=lambda f: f.added.key)
 
     def feed(self, url: str) -> Feed | None:
         """The feed subscribed at `url` (its URL as stored): feeds are keyed on the whole

@@ -36,6 +36,7 @@ from tracker.storage._records import (
     ArticleQuery,
     Doc,
     Records,
+    link_key,
     search_text,
     sort_key,
 )
@@ -483,7 +484,7 @@ class SqlStore(Records):
                 if isinstance(link, dict) and isinstance(link.get("dispute"), str):
                     rows[(link["dispute"], key)] = (_nul(link["dispute"]), key,
                                                     _nul(sort_key(doc)),
-                                                    _nul(str(link.get("at") or "")))
+                                                    _nul(link_key(link)))
         self.db.many("INSERT INTO tracker_links (dispute, article, sort_key, at) "
                      "VALUES (?, ?, ?, ?)", list(rows.values()))
 
