@@ -190,7 +190,7 @@ def test_an_old_file_store_opens_migrated_and_exports_as_before(run, db):
     old = _old_ids()
     listed = as_json(run("feed", "list", "--json"))
     assert {f["id"]: f["url"] for f in listed} == old  # every feed keeps its id
-    assert {f["last_status"] for f in listed} == {"not-modified"}  # checks noted by old ids
+    assert {f["last_status"] for f in listed} == {"not-modified"}  # checks noted by the ids
     assert run("doctor").exit_code == 0
     plain = next(k for k, u in old.items() if u.endswith("/a"))
     assert run("feed", "edit", plain[:5], "--name", "Renamed").exit_code == 0  # a write
@@ -218,6 +218,6 @@ def test_an_old_sql_store_is_migrated_by_init_and_exports_as_before(kind, run, t
     assert {f["id"]: f["url"] for f in listed} == _old_ids()
     assert {f["last_status"] for f in listed} == {"not-modified"}
     with storage.open_store(paths.location(where)) as store:
-        assert sorted(store.checks()) == sorted(_old_ids().values())  # rewritten by URL
+        assert sorted(store.checks()) == sorted(_old_ids())  # by the ids, which stay
         assert sorted(k for k, _ in store.documents("feeds")) == sorted(_old_ids().values())
     assert run("doctor").exit_code == 0

@@ -221,7 +221,7 @@ def feed_rows(store: Store) -> list[dict[str, Any]]:
         row = f.record()
         row["kind"] = sources.kind_of(f)
         row["next_try"], row["next_try_why"] = health.next_try(f, now)
-        checked = checks.get(f.url)
+        checked = checks.get(f.id)  # by the short id: stable, unique, and short to note
         if checked and (not f.last_polled or dates.Stamp(checked) >= f.last_polled):
             row["last_polled"], row["last_status"] = checked, "not-modified"
         rows.append(row)

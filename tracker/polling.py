@@ -367,7 +367,7 @@ def apply(store: Store, plan: Plan, now: str, keep_days: int,
                                          if k not in _DETAILS})
     else:
         # Nothing changed: a 304 costs no store write. The check is noted beside the store.
-        store.record_checks({f.url: checked or now for f in plan.feeds})
+        store.record_checks({f.id: checked or now for f in plan.feeds})
 
 
 # -- rematch ---------------------------------------------------------------------------------

@@ -329,17 +329,6 @@ class Records:
             if self._feed_ids is not None:
                 self._feed_ids = {i: u for i, u in self._feed_ids.items() if u not in gone}
 
-    def _known_checks(self, checks: dict[str, str]) -> dict[str, str]:
-        """Checks keyed on feed URLs. A store written before schema 3 noted them under the
-        feed's short id: those keys are read as the URL of the feed holding that id."""
-        old = [key for key in checks if "://" not in key]
-        if not old:
-            return checks
-        index = self._feed_index()
-        out = {index.get(key, key): checks[key] for key in old}
-        out.update((key, at) for key, at in checks.items() if "://" in key)  # newer: win
-        return out
-
     # -- unmatched entries kept for rematch ---------------------------------------------------
 
     def entries(self) -> dict[str, dict[str, Any]]:

@@ -103,10 +103,11 @@ def _migrate_1_to_2(data: Raw) -> None:
 def _migrate_2_to_3(data: Raw) -> None:
     """Feeds were keyed on 10 hex digits of their URL's SHA-1, so a second feed whose
     digits another held could not be subscribed. Key them on their URL; the old key stays
-    on as the feed's short id. Old keys were unique and every reference to a feed (an
-    article's or kept item's `feeds`, an event's `origin`, the poll summary) names its
-    URL, so nothing is merged and nothing else changes. A record without a usable URL,
-    or whose URL another record already has, keeps its key, for doctor to report."""
+    on as the feed's short id. Old keys were unique, and what refers to a feed names its
+    URL (an article's or kept item's `feeds`, an event's `origin`, the poll summary) or
+    its short id, which stays (the "not modified" checks): nothing is merged and nothing
+    else changes. A record without a usable URL, or whose URL another record already
+    has, keeps its key, for doctor to report."""
     out: dict[str, Any] = {}
     for key, doc in data.get("feeds", {}).items():
         if isinstance(doc, dict):
@@ -423,9 +424,7 @@ class FileStore(Records):
             data = orjson.loads(checks_path(self.path).read_bytes())
         except (OSError, ValueError):
             return {}  # a lost or torn note only costs a stale "last poll" column
-        if not isinstance(data, dict):
-            return {}
-        return self._known_checks({str(k): str(v) for k, v in data.items()})
+        return {str(k): str(v) for k, v in data.items()} if isinstance(data, dict) else {}
 
 
 def checks_path(db: Path) -> Path:

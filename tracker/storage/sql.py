@@ -653,13 +653,10 @@ class SqlStore(Records):
                                    for k, v in checks.items()])
 
     def checks(self) -> dict[str, str]:
-        return self._known_checks(self._stored_checks())
-
-    def _stored_checks(self) -> dict[str, str]:
         out = {}
         for key, doc in self.db.rows("SELECT key, doc FROM tracker_records WHERE tbl = ?",
                                      (CHECKS,)):
-            with contextlib.suppress(ValueError, AttributeError, KeyError, TypeError):
+            with contextlib.suppress(ValueError, AttributeError):
                 out[key] = str(_load(doc)["at"])
         return out
 
@@ -762,10 +759,6 @@ def _migrate_docs(store: SqlStore, steps: Sequence[tuple[str, Callable[[Any], No
     from tracker.storage.file import SCHEMA_VERSION, renormalise
 
     data = {t: dict(store.documents(t)) for t in store.tables()}
-    # The checks name feeds by their key (before schema 3 the short id): name them by URL.
-    url_of = {key: doc["url"] for key, doc in data.get("feeds", {}).items()
-              if isinstance(doc, dict) and isinstance(doc.get("url"), str)}
-    checks = {url_of.get(key, key): at for key, at in store._stored_checks().items()}
     for name, migrate in steps:
         try:
             migrate(data)
@@ -775,13 +768,12 @@ def _migrate_docs(store: SqlStore, steps: Sequence[tuple[str, Callable[[Any], No
     data.setdefault("meta", {})["schema"] = {"version": SCHEMA_VERSION}
     if data["meta"].get("urls", {}).get("normalisation", 0) < urls.NORMALISATION_VERSION:
         renormalise(data)  # the URL rules changed: canonicalise the stored URLs again
-    store.db.run("DELETE FROM tracker_records")
+    store.db.run("DELETE FROM tracker_records WHERE tbl <> ?", (CHECKS,))
     store.db.run("DELETE FROM tracker_links")
     store._seen.clear()
-    store._feeds = None
+    store._feeds = None  # read before the migration: keyed as they were then
     for table, docs in data.items():
         store.put_documents(table, docs)
-    store.record_checks(checks)
 
 
 @contextlib.contextmanager
