@@ -126,7 +126,8 @@ def test_new_url_rules_merge_only_urls_that_became_one(tmp_path, monkeypatch):
     data["articles"] = {
         tracked: {**_old_article(tracked, "X tracked", "nyt-v-openai"), "id": "1111111111"},
         "https://news.example/x": {**_old_article("https://news.example/x", "X", "coda-v-openai"),
-                                   "id": "2222222222", "first_seen": "2025-01-01"},
+                                   "id": "2222222222",  # before the other's 00:00 UTC
+                                   "first_seen": "2026-01-01T08:00:00+09:00"},
         "https://news.example/y?id=2": {**_old_article("https://news.example/y?id=2", "Y",
                                                        "nyt-v-openai"), "id": "3333333333"},
     }
@@ -137,7 +138,7 @@ def test_new_url_rules_merge_only_urls_that_became_one(tmp_path, monkeypatch):
     assert set(arts) == {"https://news.example/x", "https://news.example/y?id=2"}
     merged = arts["https://news.example/x"]
     assert {lk["dispute"] for lk in merged["links"]} == {"nyt-v-openai", "coda-v-openai"}
-    assert merged["first_seen"] == "2025-01-01"
+    assert merged["first_seen"] == "2026-01-01T08:00:00+09:00"  # the earlier instant
     assert arts["https://news.example/y?id=2"]["title"] == "Y"
 
 

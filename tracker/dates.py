@@ -1,9 +1,12 @@
 """Dates as the program compares them: partial dates as ranges, timestamps as instants.
 
-Stored and exported values stay text (`2026`, `2026-11`, `2026-11-02`, ISO timestamps);
-in memory an event's date is a `PartialDate` (`Day` when it may be damaged stored text),
-made by `stored()` where records are read and written back as `str()` (the same text).
-Every comparison goes through this module, never through string order:
+Stored and exported values stay text (`2026`, `2026-11`, `2026-11-02`, ISO timestamps).
+In memory an event's date and a dispute's start are a `PartialDate` (`Day` when it may be
+damaged stored text), made by `stored()`; a record's own timestamps (created, updated,
+recorded, a feed's polls) a `Stamp`, made by `stamp()`. Both are made where records are
+read and written back as `str()`, the very text read. An article's dates and a link's time
+stay text in memory (listings build 100,000 articles; see Article) and are compared by
+`instant_key`. Every comparison goes through this module, never through string order:
 
     >>> PartialDate.parse("2026-11-01") < PartialDate.parse("2026-11")
     True

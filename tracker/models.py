@@ -395,11 +395,14 @@ class Link:
     dispute: str
     how: str  # "manual" or "match"
     terms: list[str] = field(default_factory=list)
-    at: str = ""
+    at: str = ""  # text, as an article's dates (see Article); compared by instant_key
 
 
 @dataclass
 class Article:
+    # Its dates stay text in memory, unlike a dispute's: some commands build 100,000
+    # articles, and four dates.Stamp each would cost about half again of from_dict.
+    # Every comparison of them goes through dates.instant_key (sort_key, --since).
     url: str
     title: str = ""
     outlet: str = ""

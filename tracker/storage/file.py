@@ -27,7 +27,7 @@ from tinydb import TinyDB
 from tinydb.storages import Storage
 from tinydb.table import Document, Table
 
-from tracker import urls
+from tracker import dates, urls
 from tracker.errors import InputError, LockedError, StoreError
 from tracker.storage._records import TABLES, Records
 
@@ -60,7 +60,7 @@ def _merge_raw_articles(kept: dict[str, Any], other: dict[str, Any]) -> None:
             mine.update(link)
     kept["feeds"] = list(dict.fromkeys([*kept.get("feeds", []), *other.get("feeds", [])]))
     firsts = [str(r.get("first_seen") or "") for r in (kept, other)]
-    kept["first_seen"] = min((f for f in firsts if f), default="")
+    kept["first_seen"] = min((f for f in firsts if f), key=dates.instant_key, default="")
 
 
 def _rekey(table: dict[str, Any], url_of: Callable[[str, Any], str | None],
