@@ -518,11 +518,20 @@ class Fetcher:
         The host's gate is taken before a slot of `total`: a feed waiting for its host
         must not hold a slot that a feed of another, idle host could use.
         """
-        host = httpx.URL(req.url).host if "://" in req.url else ""
-        gate = self._hosts.setdefault(host, asyncio.Semaphore(max(self.settings.per_host, 1)))
+        try:
+            url = httpx.URL(req.url)
+        except httpx.InvalidURL as exc:
+            return Result(req.url, "error", error=_describe(exc)), b"", ""
+        host = url.host
+        gate = self._hosts.get(host)
+        if gate is None:
+            gate = self._hosts[host] = asyncio.Semaphore(max(self.settings.per_host, 1))
         async with gate, total:
             try:
-                return await asyncio.wait_for(self._get(req), self.settings.timeout)
+                if _timeout is None:  # Python 3.10
+                    return await asyncio.wait_for(self._get(req, url), self.settings.timeout)
+                async with _timeout(self.settings.timeout):  # no task per request
+                    return await self._get(req, url)
             except _TooBig:
                 limit = self.settings.max_bytes
                 return Result(req.url, "error", error=f"body larger than {limit} bytes"), b"", ""
@@ -531,14 +540,13 @@ class Fetcher:
                     ValueError) as exc:
                 return Result(req.url, "error", error=_describe(exc)), b"", ""
 
-    async def _send(self, req: Request) -> tuple[httpx.Response, list[int]]:
+    async def _send(self, req: Request, url: httpx.URL) -> tuple[httpx.Response, list[int]]:
         """The response at the end of the feed's redirects, and each hop's status.
 
         Redirects are followed as httpx's client follows them: at most MAX_REDIRECTS hops,
         a Location resolved against the address that sent it, the fragment kept, cookies
         set along the way sent on (some sites redirect once to set one).
         """
-        url = httpx.URL(req.url)
         headers = dict(_HEADERS)
         if req.etag:
             headers["If-None-Match"] = req.etag
@@ -568,8 +576,8 @@ class Fetcher:
                 cookies.extract_cookies(resp)
             url = _redirect_url(url, location, request)
 
-    async def _get(self, req: Request) -> tuple[Result, bytes, str]:
-        resp, history = await self._send(req)
+    async def _get(self, req: Request, url: httpx.URL) -> tuple[Result, bytes, str]:
+        resp, history = await self._send(req, url)
         try:
             return await self._read(req, resp, history)
         finally:
@@ -614,6 +622,7 @@ class Fetcher:
 
 
 MAX_REDIRECTS = 8
+_timeout = getattr(asyncio, "timeout", None)  # 3.11+: a deadline without a task of its own
 _HEADERS = {
     "User-Agent": USER_AGENT,
     "Accept": "application/rss+xml, application/atom+xml, application/xml;q=0.9,"
