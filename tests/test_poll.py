@@ -245,6 +245,37 @@ def test_an_all_304_poll_with_json_loads_no_parser_matcher_or_rich(run, seeded, 
     assert r.stderr.strip().splitlines()[-1] == "[]"
 
 
+def test_the_merge_decides_no_item_a_second_time(run, seeded, server, monkeypatch):
+    """Items are matched while feeds download (in the parser processes when there are
+    many); the merge, which holds the store's lock, must reuse those decisions. A lookup
+    made with another language than the feed's (it declares <language>en</language>)
+    once missed them, and every new item was matched again under the lock."""
+    from tracker import polling
+
+    server.routes["/f"] = Route(rss([NYT, GETTY, OTHER]))
+    subscribe(run, server.url("/f"))
+    merging, again = [False], []
+    real_decide, real_merge = polling.decide, polling.merge
+
+    def decide(*args, **kwargs):
+        if merging[0]:
+            again.append(args[1].title)
+        return real_decide(*args, **kwargs)
+
+    def merge(*args, **kwargs):
+        merging[0] = True
+        try:
+            return real_merge(*args, **kwargs)
+        finally:
+            merging[0] = False
+
+    monkeypatch.setattr(polling, "decide", decide)
+    monkeypatch.setattr(polling, "merge", merge)
+    summary = poll_json(run)
+    assert summary["articles_attached"] == 2 and summary["entries_seen"] == 3
+    assert again == []
+
+
 def test_identical_body_without_validators_is_not_parsed_again(run, seeded, server):
     server.routes["/f"] = Route(rss([NYT]))
     subscribe(run, server.url("/f"))

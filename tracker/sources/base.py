@@ -124,11 +124,6 @@ class Working:
 
     # -- reads ------------------------------------------------------------------------------
 
-    def match(self, entry: Entry) -> list[Decision]:
-        """The disputes `entry` is about (the matches the matcher made for it)."""
-        decisions, _ = self.decide(entry, "")
-        return [d for d in decisions if d.verdict == "match"]
-
     def matches(self, url: str, decisions: Sequence[Decision]) -> list[Decision]:
         """The matches among `decisions`, less the disputes a person rejected this item for."""
         review = self.plan.review
@@ -328,7 +323,7 @@ class ArticleKind(Kind):
         decisions, language = view.decide(entry, language)
         key = url  # articles and kept items are keyed on their canonical URL
         matches = view.matches(key, decisions)
-        article = view.article(key) or self.same_story(view, entry, url)
+        article = view.article(key) or self.same_story(view, entry, url, decisions)
         if article is None and not matches:
             view.keep(key, url, feed, entry, language, **self.kept_extra(entry))
             view.suggest(key, view.plan.kept[key], decisions, None)
@@ -349,8 +344,10 @@ class ArticleKind(Kind):
 
     # Hooks for kinds whose items need more than a plain feed's.
 
-    def same_story(self, view: Working, entry: Entry, url: str) -> Article | None:
-        """The stored copy of this story under another address, if the kind knows one."""
+    def same_story(self, view: Working, entry: Entry, url: str,
+                   decisions: Sequence[Decision]) -> Article | None:
+        """The stored copy of this story under another address, if the kind knows one
+        (`decisions`: what the matcher made of the item)."""
         return None
 
     def prepare(self, article: Article, entry: Entry) -> None:

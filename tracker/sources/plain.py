@@ -9,17 +9,21 @@ from tracker.sources.base import ArticleKind, Working, publisher_host, same_site
 from tracker.urls import host_of
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from tracker.fetching import Entry
+    from tracker.matching import Decision
 
 
 class Plain(ArticleKind):
     name = "news"
     help = "an RSS/Atom feed; items become articles"
 
-    def same_story(self, view: Working, entry: Entry, url: str) -> Article | None:
+    def same_story(self, view: Working, entry: Entry, url: str,
+                   decisions: Sequence[Decision]) -> Article | None:
         """A news-search item for this very story, stored at the search's redirect address:
         it moves to the publisher's address, keeping its links, matches and feeds."""
-        if not view.match(entry):
+        if not any(d.verdict == "match" for d in decisions):
             return None  # search stories are stored only when matched: nothing to join
         host = host_of(url)
         found = view.story(entry.title, entry.published, lambda a: bool(

@@ -17,7 +17,10 @@ from tracker.sources.base import ArticleKind, Working, fill, same_site, story_ke
 from tracker.urls import host_of
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from tracker.fetching import Entry
+    from tracker.matching import Decision
 
 SEARCH_HOSTS = ("news.google.com",)
 
@@ -67,7 +70,8 @@ class Search(ArticleKind):
         return {"title": headline(entry), "summary": summary(entry),
                 "publisher": entry.source_url}
 
-    def same_story(self, view: Working, entry: Entry, url: str) -> Article | None:
+    def same_story(self, view: Working, entry: Entry, url: str,
+                   decisions: Sequence[Decision]) -> Article | None:
         """The publisher's own copy, when its feed brought it first."""
         host = host_of(entry.source_url)
         if not host:
