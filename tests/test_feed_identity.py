@@ -221,3 +221,24 @@ def test_an_old_sql_store_is_migrated_by_init_and_exports_as_before(kind, run, t
         assert sorted(store.checks()) == sorted(_old_ids())  # by the ids, which stay
         assert sorted(k for k, _ in store.documents("feeds")) == sorted(_old_ids().values())
     assert run("doctor").exit_code == 0
+
+
+def test_two_team_members_subscribing_colliding_feeds_at_once_never_share_an_id(pg_server):
+    from tracker import feeds
+    from tracker.errors import ConcurrentEditError
+
+    where = pg_server.database()
+    assert storage.create_store(paths.location(where), lambda s: None)
+    base = "https://feeds.example"
+    one, two = (base + p for p in colliding_paths(base))
+    with pytest.raises(ConcurrentEditError), \
+            storage.open_store(paths.location(where), write=True) as mine:
+        assert mine.feed_ids() == {}  # what this unit knows of the feeds: none yet
+        with storage.open_store(paths.location(where), write=True) as theirs:
+            feeds.add_feed(theirs, feeds.new_feed(one))  # committed first, with the digits
+        feeds.add_feed(mine, feeds.new_feed(two))  # this unit saw no feed holding them
+    with storage.open_store(paths.location(where), write=True) as mine:  # run again
+        feeds.add_feed(mine, feeds.new_feed(two))
+    with storage.open_store(paths.location(where)) as store:
+        assert {f.url: f.id for f in store.feeds()} == \
+            {one: urls.short_id(one), two: urls.short_id(two, 11)}

@@ -41,7 +41,7 @@ from tracker.storage._records import (
     sort_key,
 )
 
-SQL_SCHEMA_VERSION = 2
+SQL_SCHEMA_VERSION = 3
 CHECKS = "checks"  # feeds' last "not modified" answers: a table outside the records proper
 _POLL_LOCK = int.from_bytes(hashlib.sha256(b"tracker poll").digest()[:8], "big", signed=True)
 _INIT_LOCK = _POLL_LOCK ^ 1
@@ -78,6 +78,12 @@ SQL_MIGRATIONS: list[tuple[str, Callable[[Dialect], list[str]]]] = [
         f"ALTER TABLE tracker_records ADD COLUMN short_id {d.text}",
         "CREATE INDEX IF NOT EXISTS tracker_records_by_short_id "
         "ON tracker_records (tbl, short_id)"]),
+    # Feeds are keyed on their URL and carry their short id in that column; two team
+    # members subscribing at once to URLs sharing 10 digits cannot both take them (the
+    # later one is told to run the command again, and then gets a longer id).
+    ("feed-short-ids-unique", lambda d: [
+        "CREATE UNIQUE INDEX IF NOT EXISTS tracker_records_feed_ids "
+        "ON tracker_records (short_id) WHERE tbl = 'feeds'"]),
 ]
 assert len(SQL_MIGRATIONS) == SQL_SCHEMA_VERSION
 
@@ -352,6 +358,8 @@ def _columns(table: str, doc: Any) -> tuple[str | None, ...]:
         return None, _str(doc.get("status")), _str(doc.get("kind")), None, None, None
     if table == "entries":
         return _nul(str(doc.get("seen", ""))), None, None, None, None, None
+    if table == "feeds":
+        return None, None, None, None, None, _str(doc.get("id"))
     return None, None, None, None, None, None
 
 
