@@ -7,6 +7,7 @@ as UTC instants; the store, the export and --json keep the exact text they were 
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import json
 from datetime import datetime, timedelta, timezone
@@ -17,6 +18,7 @@ from tests.conftest import as_json
 from tracker import dates, health, paths, storage
 from tracker.dates import PartialDate, Stamp, Unread
 from tracker.models import Article, Dispute, Event, Feed, Link
+from tracker.seed import seed_disputes
 from tracker.storage import ArticleQuery
 
 
@@ -199,3 +201,15 @@ def write_file(tmp_path, text: str) -> str:
     path = tmp_path / "export.json"
     path.write_text(text, encoding="utf-8")
     return str(path)
+
+
+def test_a_disputes_record_is_fresh_plain_data_in_field_order():
+    d = next(d for d in seed_disputes() if d.forums and d.parties[0].aliases)
+    record = d.to_dict()
+    assert list(record) == [f.name for f in dataclasses.fields(Dispute)]
+    assert json.loads(json.dumps(record)) == record  # plain JSON values only
+    record["parties"][0]["aliases"].append("x")
+    record["match"]["include"].append("x")
+    record["tags"].append("x")
+    record["forums"][0]["name"] = "x"
+    assert d.to_dict() != record and Dispute.from_dict(d.to_dict()) == d

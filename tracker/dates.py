@@ -197,9 +197,17 @@ class Stamp:
 UNSTAMPED = Stamp("")  # a record's stamp before it is stamped (immutable: a safe default)
 
 
+_new = object.__new__
+_set_text = Stamp.__dict__["text"].__set__  # the slot's own setter, past __setattr__
+
+
 def stamp(text: object) -> Stamp:
     """A timestamp as read from the store or an export (a Stamp is kept as it is); a value
     that is not text at all is a damaged record: TypeError."""
+    if type(text) is str:  # what a store holds: made without __init__, at half the cost
+        made: Stamp = _new(Stamp)
+        _set_text(made, text)
+        return made
     if isinstance(text, Stamp):
         return text
     if not isinstance(text, str):
@@ -221,6 +229,11 @@ def stored(text: object) -> Day:
     if not isinstance(text, str):
         found = "null" if text is None else f"{type(text).__name__} {text!r}"[:80]
         raise TypeError(f"expected text, found {found}")
+    return _read(text)
+
+
+@functools.lru_cache(maxsize=4096)  # a store repeats its few thousand days; both immutable
+def _read(text: str) -> Day:
     try:
         return PartialDate.parse(text)
     except ValueError:

@@ -6,7 +6,7 @@ written by `export`. Nothing here knows about TinyDB, typer or rich.
 
 from __future__ import annotations
 
-import dataclasses
+import copy
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -359,10 +359,21 @@ class Dispute:
         return known[0] if known else None
 
     def to_dict(self) -> dict[str, Any]:
-        d = dataclasses.asdict(self)
+        """The dispute as stored and exported: plain JSON values, its dates as text.
+
+        By hand rather than dataclasses.asdict (a tenth of the time): fresh lists and
+        dicts all the way down, keys in field order as asdict gives them.
+        """
+        d = vars(self).copy()
         d["started"] = None if self.started is None else str(self.started)
-        d["created"], d["updated"] = str(self.created), str(self.updated)
+        d["forums"] = [vars(f).copy() for f in self.forums]
+        d["parties"] = [{**vars(p), "aliases": list(p.aliases)} for p in self.parties]
+        for name in ("claims", "works", "tags"):
+            d[name] = list(d[name])
+        d["related"] = [vars(r).copy() for r in self.related]
+        d["match"] = copy.deepcopy(self.match)
         d["events"] = [e.to_dict() for e in self.events]
+        d["created"], d["updated"] = str(self.created), str(self.updated)
         return d
 
     @classmethod
