@@ -41,6 +41,25 @@ _HAN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _CYRILLIC = re.compile("[\u0400-\u04ff]")
 
 
+_LANGUAGES = tuple(_TABLE)  # the order ties are broken in: the first listed wins
+_COUNTS: dict[str, tuple[int, ...]] = {}  # token -> the languages it counts for (indexes)
+_COUNTS_MAX = 200_000  # tokens remembered; a long rematch starts again past this
+
+
+def _counts(token: str) -> tuple[int, ...]:
+    """The languages (indexes into _LANGUAGES) a token is evidence for: one of their
+    function words, or their spelling. Worked out once per distinct token."""
+    found = _COUNTS.get(token)
+    if found is None:
+        if len(_COUNTS) >= _COUNTS_MAX:
+            _COUNTS.clear()
+        word = token.lower()
+        found = _COUNTS[token] = tuple(
+            i for i, lang in enumerate(_LANGUAGES)
+            if word in _TABLE[lang] or (lang in _SPELLING and _SPELLING[lang].search(word)))
+    return found
+
+
 def detect(text: str) -> str:
     """The item's language as an ISO 639-1 code ("en", "ja" ...), or "" when unsure."""
     if _HANGUL.search(text):
@@ -51,11 +70,12 @@ def detect(text: str) -> str:
         return "zh"
     if _CYRILLIC.search(text):
         return "ru"
-    tokens = [t.lower() for t in _TOKEN.findall(text)]
-    scores = {lang: sum(t in words or bool(lang in _SPELLING and _SPELLING[lang].search(t))
-                        for t in tokens) for lang, words in _TABLE.items()}
-    best = max(scores, key=lambda lang: scores[lang])
-    ranked = sorted(scores.values(), reverse=True)
-    if ranked[0] < 2 or ranked[0] == ranked[1]:
+    scores = [0] * len(_LANGUAGES)
+    for token in _TOKEN.findall(text):
+        for i in _COUNTS.get(token) or _counts(token):
+            scores[i] += 1
+    top = max(scores)
+    ranked = sorted(scores, reverse=True)
+    if top < 2 or ranked[0] == ranked[1]:
         return ""
-    return best
+    return _LANGUAGES[scores.index(top)]
