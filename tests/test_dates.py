@@ -28,6 +28,7 @@ def test_a_disputes_start_is_a_date_in_memory_and_text_in_records():
     found = [Dispute.from_dict(r) for r in raw]
     assert found[0].started == PartialDate(2026, 11)
     assert found[3].started == Unread("soon")  # damaged text is kept, for doctor to name
+    assert not Dispute.from_dict({**raw[0], "started": ""}).started  # no date, as the text
     # As ranges: the year first (it begins earliest), a day before the month it begins.
     started = sorted((d for d in found if d.started), key=lambda d: d.started)
     assert [str(d.started) for d in started] == ["2026", "2026-11-01", "2026-11", "soon"]

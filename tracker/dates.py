@@ -111,6 +111,9 @@ class Unread:
     def isoformat(self) -> str:
         return self.text
 
+    def __bool__(self) -> bool:  # empty stored text is no date, as it was as text
+        return bool(self.text)
+
     def __str__(self) -> str:
         return self.text
 
