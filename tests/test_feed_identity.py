@@ -242,3 +242,21 @@ def test_two_team_members_subscribing_colliding_feeds_at_once_never_share_an_id(
     with storage.open_store(paths.location(where)) as store:
         assert {f.url: f.id for f in store.feeds()} == \
             {one: urls.short_id(one), two: urls.short_id(two, 11)}
+
+
+def test_a_docket_feed_that_moves_records_its_entries_once(run, seeded, server):
+    from tests.test_sources import docket_feed, ten_entries
+
+    server.routes["/docket-old"] = Route(status=301,
+                                         headers={"Location": server.url("/docket-new")})
+    server.routes["/docket-new"] = Route(docket_feed(ten_entries()[1:]),
+                                         content_type="application/atom+xml")
+    assert run("feed", "add", server.url("/docket-old"), "--no-check", "--kind", "docket",
+               "--dispute", "nyt-v-openai").exit_code == 0
+    assert as_json(run("poll", "--json"))["events_new"] == 9  # fetched at the new address
+    server.routes["/docket-new"] = Route(docket_feed(ten_entries()),  # one entry more
+                                         content_type="application/atom+xml")
+    assert as_json(run("poll", "--json"))["events_new"] == 1
+    events = as_json(run("dispute", "show", "nyt-v-openai", "--json"))["events"]
+    ours = [e for e in events if e.get("entry")]
+    assert len(ours) == 10 and {e["origin"] for e in ours} == {server.url("/docket-new")}

@@ -332,6 +332,7 @@ def merge(store: Store, chosen: Sequence[Feed], results: Sequence[Result],
         summary.feeds_backing_off += health.failing(state)
         if result.final_url and result.final_url != state.url:
             view.plan.moved_feeds.append(state.url)
+            view.feed_moved(state, result.final_url)  # its events' origin follows it
             state.url = result.final_url  # every hop was permanent: follow the move
             if store.feed(state.url) is not None:
                 continue  # already subscribed there: the two become that one

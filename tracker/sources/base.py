@@ -147,6 +147,21 @@ class Working:
     def kept(self, key: str) -> dict[str, Any] | None:
         return self.plan.kept.get(key) or self.lookup.entry(key)
 
+    def feed_moved(self, feed: Feed, url: str) -> None:
+        """`feed` now lives at `url` (every redirect was permanent): the events it recorded
+        name that address as their origin, so its entries are known there and never
+        recorded again. Only a dispute holding such events is read into the plan."""
+        slug = feed.dispute
+        if not slug:
+            return
+        found = self.plan.disputes.get(slug) or self.lookup.dispute(slug)
+        if found is None or not any(e.origin == feed.url for e in found.events):
+            return
+        self.plan.disputes[slug] = found
+        for e in found.events:
+            if e.origin == feed.url:
+                e.origin = url
+
     def dispute(self, slug: str) -> Dispute | None:
         if slug not in self.plan.disputes:
             found = self.lookup.dispute(slug)
