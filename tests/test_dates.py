@@ -138,6 +138,14 @@ def test_feed_list_reads_a_wait_stamped_without_an_offset(run, tmp_path):
     assert row["next_try"] == row["retry_after"] == "2099-01-01T00:00:00"
 
 
+def test_a_wait_stamped_with_no_time_is_no_wait():
+    """A hand edit (`doctor` names it) does not stop feed list or poll: ValueError before."""
+    feed = Feed(url="https://f.example/rss", errors=1, retry_after=Stamp("soon"))
+    now = datetime(2026, 11, 2, tzinfo=timezone.utc)
+    assert health.due(feed, now) is None
+    assert health.next_try(feed, now)[0] == "next poll"
+
+
 def test_links_made_since_a_moment_compare_as_instants(backend):
     article = Article(url="https://news.example/a", published="2026-11-01",
                       first_seen=NEW_YORK, links=[Link("nyt-v-openai", "manual", [], NEW_YORK)])

@@ -89,6 +89,10 @@ PROBLEMS: dict[str, tuple[Callable[[Raw], None], str, str, bool]] = {
     "future status": (lambda d: d["disputes"]["nyt-v-openai"]["events"][-1].update(
         date="2062-08-15", status="trial"), "future-status", "disputes/nyt-v-openai.events[",
         False),
+    "feed stamp no time": (lambda d: d["feeds"][FEED].update(retry_after="soon"), "timestamp",
+                           f"feeds/{FEED}.retry_after", False),
+    "event stamp no time": (lambda d: d["disputes"]["nyt-v-openai"]["events"][0].update(
+        recorded="yesterday"), "timestamp", "disputes/nyt-v-openai.events[0].recorded", False),
     "unknown status": (lambda d: d["disputes"]["nyt-v-openai"].update(status="won"), "value",
                        "disputes/nyt-v-openai.status", False),
     "unknown role": (lambda d: d["disputes"]["nyt-v-openai"]["parties"][0].update(role="king"),

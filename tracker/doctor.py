@@ -65,7 +65,7 @@ class Problem:
     """One thing wrong with the store: which check found it, where, and what it is."""
 
     # record | key | value | dangling-link | duplicate-url | duplicate-id | event-date |
-    # future-status | temp-file
+    # future-status | timestamp | temp-file
     check: str
     where: str  # e.g. "articles/https://news.example/a.links[0]"
     problem: str
@@ -206,7 +206,30 @@ def _problems(data: Raw) -> Iterator[Problem]:
                               f"status '{e.status}' is dated {e.date}, after today: if it is "
                               f"the latest, 'tracker dispute status {key} {e.status} "
                               "--correct --date ...' fixes it")
+    yield from _stamps(built)
     yield from _side_tables(data)
+
+
+def _stamps(built: dict[str, dict[str, Any]]) -> Iterator[Problem]:
+    """Stamps that name no time (a hand edit): kept as they are, but they order by text."""
+    found: list[tuple[str, Any]] = []
+    for key, d in built["disputes"].items():
+        if d:
+            found += [(f"disputes/{key}.{name}", getattr(d, name))
+                      for name in ("created", "updated")]
+            found += [(f"disputes/{key}.events[{i}].recorded", e.recorded)
+                      for i, e in enumerate(d.events)]
+    for key, f in built["feeds"].items():
+        if f:
+            found += [(f"feeds/{key}.{name}", getattr(f, name))
+                      for name in ("last_polled", "retry_after", "added")]
+    for where, stamp in found:
+        if stamp:
+            try:
+                stamp.instant()
+            except (ValueError, OverflowError):
+                yield Problem("timestamp", where, f"{str(stamp)[:80]!r} is no timestamp "
+                                                  "(YYYY-MM-DDTHH:MM:SS+00:00)")
 
 
 def _file_problems(path: Path) -> Iterator[Problem]:

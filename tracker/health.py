@@ -62,11 +62,22 @@ def record(feed: Feed, outcome: str, error: str | None, retry_after: str | None,
     return "failing" if feed.errors == 1 else None
 
 
+def _wait_until(feed: Feed) -> datetime | None:
+    """When the feed's wait ends; None without one, or when its stamp names no time (a hand
+    edit: `doctor` names it, and the feed is tried as if it had none)."""
+    if not feed.retry_after:
+        return None
+    try:
+        return feed.retry_after.instant()
+    except (ValueError, OverflowError):
+        return None
+
+
 def due(feed: Feed, now: datetime) -> str | None:
     """Why `feed` is not polled now, or None when it is due."""
     if not feed.enabled:
         return feed.skipped_reason or "disabled"
-    if feed.retry_after and feed.retry_after.instant() > now:
+    if (wake := _wait_until(feed)) is not None and wake > now:
         return backing_off(feed)
     return None
 
@@ -86,7 +97,7 @@ def next_try(feed: Feed, now: datetime) -> tuple[str, str]:
     if not feed.enabled:
         why = feed.skipped_reason or "disabled by the user"
         return "never", why if why.startswith("disabled") else f"disabled: {why}"
-    if feed.retry_after and feed.retry_after.instant() > now:
+    if (wake := _wait_until(feed)) is not None and wake > now:
         why = (f"backing off after {feed.errors} failure(s): {feed.last_error}" if feed.errors
                else "the server asked to wait (Retry-After)")
         return str(feed.retry_after), why
