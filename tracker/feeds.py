@@ -4,7 +4,6 @@ and the search and docket feeds made for a dispute."""
 from __future__ import annotations
 
 import re
-import xml.etree.ElementTree as ET
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -233,6 +232,8 @@ def feed_rows(store: Store) -> list[dict[str, Any]]:
 
 def read_opml(path: Path | str, text: bytes) -> list[Feed]:
     """Feeds from an OPML file (outlines with xmlUrl, at any depth)."""
+    import xml.etree.ElementTree as ET  # here: a poll never reads OPML
+
     try:
         root = ET.fromstring(text)
     except ET.ParseError as exc:
@@ -259,6 +260,8 @@ def read_opml(path: Path | str, text: bytes) -> list[Feed]:
 
 def write_opml(feeds: Iterable[Feed]) -> bytes:
     """OPML 2.0 of the subscriptions, as every feed reader exchanges them."""
+    import xml.etree.ElementTree as ET
+
     root = ET.Element("opml", version="2.0")
     head = ET.SubElement(root, "head")
     ET.SubElement(head, "title").text = "tracker subscriptions"

@@ -18,20 +18,21 @@ import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
-from email.utils import parsedate_to_datetime
 from html.parser import HTMLParser
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin
 
 import httpx
 
-from tracker import HOMEPAGE, __version__, feedxml
+from tracker import HOMEPAGE, __version__
 from tracker.errors import InputError
 from tracker.text import one_line
 from tracker.urls import check_url
 
 if TYPE_CHECKING:
     from concurrent.futures import Executor
+
+    from tracker import feedxml
 
 USER_AGENT = f"tracker/{__version__} (+{HOMEPAGE})"
 FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/rdf+xml",
@@ -223,6 +224,8 @@ def read_feedparser(body: bytes,
     doc = feedparser.parse(io.BytesIO(body), response_headers=headers, sanitize_html=False,
                            resolve_relative_uris=False)
     extras: list[tuple[str, str]] = []  # (source URL, enclosure) per item
+    from tracker import feedxml
+
     feed = feedxml.Feed(version=doc.get("version", "") or "",
                         title=doc.feed.get("title", ""), link=doc.feed.get("link") or "",
                         language=doc.feed.get("language") or "")
@@ -321,6 +324,8 @@ def parse(body: bytes, url: str, content_type: str = "") -> Parsed:
     Atom 1.0 take feedxml's fast path; everything else, and everything it is unsure of,
     goes to feedparser. Item links are made absolute against the feed's address.
     """
+    from tracker import feedxml  # here: a poll where every feed answers 304 never parses
+
     body, content_type = decode_body(body, content_type)
     parse_date = _date_parser()
     feed = feedxml.read(body, content_type, parse_date) if parse_date else None
@@ -381,6 +386,8 @@ def _retry_after(value: str | None) -> str | None:
     try:
         when = now + timedelta(seconds=int(value))
     except ValueError:
+        from email.utils import parsedate_to_datetime  # an HTTP date: rare
+
         try:
             when = parsedate_to_datetime(value)
         except (TypeError, ValueError):
@@ -699,6 +706,8 @@ class _Parsers:
             from concurrent.futures import ProcessPoolExecutor  # 3 ms: only when parsing
 
             import feedparser  # noqa: F401  # see the class docstring
+
+            from tracker import feedxml  # noqa: F401
 
             prepare = getattr(self.digest, "prepare", None)
             if prepare is not None:  # work the digest does once for every worker, e.g.

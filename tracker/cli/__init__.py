@@ -7,7 +7,6 @@ import importlib
 import os
 import signal
 import sys
-import traceback
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -102,6 +101,8 @@ class _Boundary(TyperGroup):
             raise typer.Exit(130) from None
         except Exception as exc:
             if os.environ.get(DEBUG_ENV):
+                import traceback
+
                 traceback.print_exc()
             if isinstance(exc, OSError) and exc.errno == errno.ENOSPC:  # `... > /dev/full`
                 report(TrackerError(f"cannot write the output: {exc.strerror}",
