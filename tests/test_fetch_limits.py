@@ -4,6 +4,7 @@ and a feed waiting for its host never holds a slot another host could use."""
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Iterator
 
 import httpx
 
@@ -48,3 +49,24 @@ def test_a_hosts_feeds_share_its_few_connections():
         results = fetch_all(requests, Settings(concurrency=16, per_host=2, workers=1))
         assert all(r.outcome == "ok" for r in results), [r.error for r in results]
         assert server.connections <= 2
+
+
+def test_a_redirect_on_the_same_host_keeps_its_connection():
+    """Two hops and the feed on one host: one connection, as with httpx's client (a
+    redirect closed unread drops its connection); a redirect whose body never ends is
+    still followed, long before the poll's timeout."""
+
+    def endless() -> Iterator[bytes]:
+        while True:
+            yield b"moved " * 1000
+
+    with FeedServer() as server:
+        server.routes["/old"] = Route(b"<p>moved</p>", status=302, headers={"Location": "/mid"})
+        server.routes["/mid"] = Route(status=301, headers={"Location": "/f"})
+        server.routes["/f"] = Route(rss([{"title": "Story", "link": "https://n.example/1"}]))
+        server.routes["/chatty"] = Route(status=302, headers={"Location": "/f"}, stream=endless)
+        [result] = fetch_all([Request(server.url("/old"))], Settings(workers=1))
+        assert result.outcome == "ok" and result.parsed and result.parsed.entries
+        assert server.connections == 1
+        [result] = fetch_all([Request(server.url("/chatty"))], Settings(workers=1, timeout=30))
+        assert result.outcome == "ok", result.error

@@ -573,7 +573,7 @@ class Fetcher:
             location = resp.headers.get("location") if resp.is_redirect else None
             if location is None:
                 return resp, history
-            await resp.aclose()
+            await _finish(resp)
             if len(history) >= MAX_REDIRECTS:
                 raise httpx.TooManyRedirects("Exceeded maximum allowed redirects.",
                                              request=request)
@@ -629,6 +629,7 @@ class Fetcher:
 
 
 MAX_REDIRECTS = 8
+_REDIRECT_BODY_MAX = 65536  # a redirect's body read to free its connection; past this, closed
 _timeout = getattr(asyncio, "timeout", None)  # 3.11+: a deadline without a task of its own
 _HEADERS = {
     "User-Agent": USER_AGENT,
@@ -636,6 +637,19 @@ _HEADERS = {
               " text/xml;q=0.9, text/html;q=0.5, */*;q=0.1",
     "Accept-Encoding": "gzip, deflate",
 }
+
+
+async def _finish(resp: httpx.Response) -> None:
+    """Read a redirect's short body to its end, as httpx's client does, so its connection
+    serves the next hop (one closed unread is dropped); a long one is not worth the wait."""
+    try:
+        size = 0
+        async for chunk in resp.aiter_raw():
+            size += len(chunk)
+            if size > _REDIRECT_BODY_MAX:
+                break
+    finally:
+        await resp.aclose()
 
 
 def _redirect_url(url: httpx.URL, location: str, request: httpx.Request) -> httpx.URL:
