@@ -627,3 +627,15 @@ def test_every_writing_command_refuses_without_a_store(run, db: Path):
     assert r.exit_code == 4
     assert "no store at" in r.stderr and "tracker init" in r.stderr
     assert not db.exists()
+
+
+@pytest.mark.parametrize("args", [("dispute", "add", "X v. Y"), ("poll",)])
+def test_a_store_in_a_directory_not_made_yet_is_no_store(run, tmp_path, monkeypatch, args):
+    # The lock file is opened before the store is read: a missing directory is the same
+    # "no store" as a missing file, not "cannot lock ...: No such file or directory".
+    db = tmp_path / "not-yet" / "store.json"
+    monkeypatch.setenv("TRACKER_DB", str(db))
+    r = run(*args)
+    assert r.exit_code == 4
+    assert f"no store at {db}" in r.stderr and "tracker init" in r.stderr
+    assert not db.parent.exists()

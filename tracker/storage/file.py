@@ -252,15 +252,19 @@ def _loads_without_gc(blob: bytes) -> Any:
     return data
 
 
+def _no_store(path: Path) -> StoreError:
+    return StoreError(
+        f"no store at {path}",
+        hint="run 'tracker init' to create it, or point --db / TRACKER_DB at your store",
+    )
+
+
 def read_raw(path: Path) -> Raw:
     """Parse the store file and check its shape and schema version; never writes."""
     try:
         blob = path.read_bytes()
     except FileNotFoundError:
-        raise StoreError(
-            f"no store at {path}",
-            hint="run 'tracker init' to create it, or point --db / TRACKER_DB at your store",
-        ) from None
+        raise _no_store(path) from None
     except OSError as exc:
         raise StoreError(f"cannot read the store {path}: {exc.strerror or exc}") from None
     restore = (
@@ -438,7 +442,7 @@ def poll_lock_path(db: Path) -> Path:
 @contextlib.contextmanager
 def poll_lock(db: Path) -> Iterator[None]:
     """Only one poll at a time: a second one fails at once (exit 75), it never waits."""
-    with _locked(poll_lock_path(db), 0,
+    with _locked(poll_lock_path(db), 0, store=db,
                  busy=LockedError(f"a poll of {db} is already running",
                                   hint="let it finish; 'tracker news' then shows what it brought"),
                  failed=f"cannot lock {poll_lock_path(db)}"):
@@ -446,9 +450,10 @@ def poll_lock(db: Path) -> Iterator[None]:
 
 
 @contextlib.contextmanager
-def _locked(path: Path, timeout: float, *, busy: Exception, failed: str) -> Iterator[None]:
-    """Hold the lock file `path`; `busy` when another process keeps it past `timeout`,
-    a StoreError starting with `failed` when the lock file cannot be made."""
+def _locked(path: Path, timeout: float, *, store: Path, busy: Exception,
+            failed: str) -> Iterator[None]:
+    """Hold the lock file `path` of `store`; `busy` when another process keeps it past
+    `timeout`, a StoreError starting with `failed` when the lock file cannot be made."""
     from tracker.storage import locks
 
     lock = locks.Lock(str(path))
@@ -456,6 +461,8 @@ def _locked(path: Path, timeout: float, *, busy: Exception, failed: str) -> Iter
         lock.acquire(timeout)
     except locks.LockTimeout:
         raise busy from None
+    except FileNotFoundError:  # no directory for the lock file, so none for the store
+        raise _no_store(store) from None
     except OSError as exc:  # e.g. a directory where the lock file cannot be created
         raise StoreError(f"{failed}: {exc.strerror or exc}") from None
     try:
@@ -475,7 +482,7 @@ def lock_path(path: Path) -> Path:
 @contextlib.contextmanager
 def writer_lock(path: Path, timeout: float) -> Iterator[None]:
     """Hold the store's inter-process writer lock, waiting up to `timeout` seconds."""
-    with _locked(lock_path(path), timeout,
+    with _locked(lock_path(path), timeout, store=path,
                  busy=LockedError(f"the store {path} is locked by another tracker process",
                                   hint=f"waited {timeout:g}s; try again when it finishes"),
                  failed=f"cannot lock the store {path}"):
