@@ -52,6 +52,30 @@ def test_the_console_script_starts_with_the_handler():
     assert script.value == "tracker._start:main"
 
 
+def test_a_ctrl_c_reaching_a_parser_worker_before_it_is_set_up_is_left_to_the_poll(
+        capfd, monkeypatch):
+    """Ctrl-C reaches every process of the poll, so a worker too in the moment after its
+    fork, before it ignores SIGINT (pressed twice, as people do). It must not take it
+    there: no traceback of its own on the terminal, no broken pool, every feed parsed."""
+    from tracker import fetching
+
+    real_install = fetching._install
+
+    def install(*args: object) -> None:  # the worker's first step: Ctrl-C arrives first
+        for _ in range(2):
+            os.kill(os.getpid(), signal.SIGINT)
+        real_install(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(fetching, "_install", install)
+    with FeedServer() as server:
+        for i in range(8):  # enough feeds for workers
+            server.routes[f"/f{i}"] = Route(rss([{"title": "t", "link": f"https://n.example/{i}"}]))
+        results = fetching.fetch_all([fetching.Request(server.url(f"/f{i}")) for i in range(8)],
+                                     fetching.Settings(workers=2))
+    assert [r.outcome for r in results] == ["ok"] * 8, [r.error for r in results]
+    assert "Traceback" not in capfd.readouterr().err
+
+
 def test_ctrl_c_during_a_poll_stops_it_and_its_workers_quietly(run, seeded, isolated):
     from tests.test_lifeline import _configure
 

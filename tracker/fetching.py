@@ -15,7 +15,7 @@ import io
 import os
 import re
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from html.parser import HTMLParser
@@ -696,6 +696,24 @@ def _parse_job(body: bytes, url: str, content_type: str) -> tuple[Parsed, Any]:
     return parsed, _digested(parsed, _digest)
 
 
+@contextlib.contextmanager
+def _interrupts_held() -> Iterator[None]:
+    """SIGINT blocked in this thread meanwhile, so that workers forked here are born with
+    it blocked: a Ctrl-C reaching one before it ignores SIGINT (tie_to_parent) waits, and is
+    dropped then, instead of printing the worker's traceback. Here it is delivered at the end
+    (or by another thread at once)."""
+    import signal
+
+    if not hasattr(signal, "pthread_sigmask"):  # Windows: workers are spawned, not forked
+        yield
+        return
+    held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)
+
+
 class _Parsers:
     """Parses bodies in worker processes when there may be enough of them, else inline.
 
@@ -716,6 +734,7 @@ class _Parsers:
         if not self.parallel:
             parsed = parse(body, url, content_type)
             return parsed, _digested(parsed, self.digest)
+        loop = asyncio.get_running_loop()
         if self.pool is None:
             from concurrent.futures import ProcessPoolExecutor  # 3 ms: only when parsing
 
@@ -728,7 +747,9 @@ class _Parsers:
                 prepare()  # the poll's matcher: built here, inherited or pickled with it
             self.pool = ProcessPoolExecutor(max_workers=self.workers, initializer=_install,
                                             initargs=(self.digest, os.getpid()))
-        loop = asyncio.get_running_loop()
+            with _interrupts_held():  # the first job forks the workers
+                job = loop.run_in_executor(self.pool, _parse_job, body, url, content_type)
+            return await job
         return await loop.run_in_executor(self.pool, _parse_job, body, url, content_type)
 
     def close(self) -> None:

@@ -46,7 +46,9 @@ def tie_to_parent(parent_pid: int) -> None:
     to the parent (which stops the helpers) instead of printing a traceback of its own."""
     import signal
 
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # drops a Ctrl-C held back since the fork
+    if hasattr(signal, "pthread_sigmask"):
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})  # see fetching._Parsers
     _death_signal()
     if os.getppid() != parent_pid:  # the parent died before the death signal was set
         os._exit(1)
