@@ -88,16 +88,17 @@ def test_ctrl_c_during_a_poll_stops_it_and_its_workers_quietly(run, seeded, isol
                                             hold=held if i % 2 else None)
             assert run("feed", "add", server.url(f"/f{i}"), "--no-check").exit_code == 0
         before = seeded.read_bytes()
+        # In a process group of its own, which Ctrl-C at a terminal signals all at once:
+        # signalled one by one, a worker could be gone (the poll shut it down) before its
+        # turn came, when this test was slow to run (a machine under load).
         poll = subprocess.Popen([sys.executable, "-m", "tracker", "poll"], cwd=procs.ROOT,
                                 stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                                stderr=subprocess.PIPE, text=True)
+                                stderr=subprocess.PIPE, text=True, start_new_session=True)
         workers: set[int] = set()
         try:
-            assert until(lambda: len(children(poll.pid)) >= 1, 30), "no worker started"
-            workers = children(poll.pid)
-            os.killpg(os.getpgid(poll.pid), 0)  # same process group as a terminal's Ctrl-C
-            for pid in (poll.pid, *workers):  # a terminal signals the whole group
-                os.kill(pid, signal.SIGINT)
+            assert until(lambda: len(children(poll.pid)) >= 2, 30), "the workers did not start"
+            workers = children(poll.pid)  # both of `workers = 2`, each set up or not yet
+            os.killpg(poll.pid, signal.SIGINT)
             _, err = poll.communicate(timeout=30)
         finally:
             held.set()
