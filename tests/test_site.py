@@ -15,6 +15,7 @@ from tests.test_report import HOSTILE_TITLE, parse
 from tracker import site
 from tracker.models import Article, Dispute, Event, Link
 from tracker.seed import seed_disputes
+from tracker.site import MANIFEST
 from tracker.storage import open_store
 
 DATA = Path(__file__).parent / "data"
@@ -128,6 +129,36 @@ def test_site_bad_input(run: Run, seeded: Path, tmp_path: Path) -> None:
     blocker.write_text("not a directory")
     result = run("site", "-o", str(blocker))
     assert result.exit_code == 1 and "tracker: error: cannot write the site" in result.stderr
+
+
+def test_site_never_overwrites_files_it_did_not_write(run: Run, seeded: Path,
+                                                      tmp_path: Path) -> None:
+    out = tmp_path / "public"
+    (out / "disputes").mkdir(parents=True)
+    (out / "index.html").write_text("<h1>my own page</h1>")
+    (out / "disputes" / "nyt-v-openai.html").write_text("my notes")
+    (out / "CNAME").write_text("example.org")
+    result = run("site", "-o", str(out))
+    assert result.exit_code == 2, result.stderr
+    assert result.stderr.startswith("tracker: error: disputes/nyt-v-openai.html and 1 more")
+    assert "not written by tracker; nothing was written" in result.stderr
+    assert "hint: " in result.stderr
+    assert sorted(p.name for p in out.rglob("*")) == ["CNAME", "disputes", "index.html",
+                                                      "nyt-v-openai.html"]
+    assert (out / "index.html").read_text() == "<h1>my own page</h1>"
+    # with the user's pages moved away it writes, and leaves their other files alone
+    (out / "index.html").unlink()
+    (out / "disputes" / "nyt-v-openai.html").unlink()
+    assert run("site", "-o", str(out)).exit_code == 0
+    assert (out / "CNAME").read_text() == "example.org"
+    # a file the tracker wrote is rewritten; one the user put in its place since is not
+    again = run("site", "-o", str(out), "--title", "Another title")
+    assert again.exit_code == 0 and "Another title" in (out / "index.html").read_text()
+    (out / "feed.atom").unlink()
+    (out / MANIFEST).write_text("index.html\n")  # an older run's list, without feed.atom
+    (out / "feed.atom").write_text("theirs")
+    assert run("site", "-o", str(out)).exit_code == 2
+    assert (out / "feed.atom").read_text() == "theirs"
 
 
 def test_hostile_text_is_inert_in_every_page_and_feed(run: Run, seeded: Path, db: Path,

@@ -215,6 +215,14 @@ def stale(previous: bytes, files: dict[str, bytes]) -> list[str]:
             and not p.startswith("/")]
 
 
+def foreign(out: Path, previous: bytes, files: dict[str, bytes]) -> list[str]:
+    """Files of the site already in `out` that no earlier run wrote (the user's own page):
+    writing would lose them. One with the very bytes the site would write loses nothing."""
+    listed = set(previous.decode("utf-8", "replace").splitlines())
+    return [p for p in sorted(files) if p not in listed and (out / p).exists()
+            and not ((out / p).is_file() and (out / p).read_bytes() == files[p])]
+
+
 @dataclass
 class Published:
     written: list[str]
@@ -225,14 +233,22 @@ class Published:
 def publish(out: Path, files: dict[str, bytes]) -> Published:
     """Write the site into `out`: each file atomically and only if its bytes changed (so
     an unchanged feed keeps its modification time), then drop the files an earlier run
-    wrote that are no longer part of the site."""
-    from tracker.errors import StoreError, TrackerError
+    wrote that are no longer part of the site. Refuses, changing nothing, if that would
+    overwrite a file no earlier run wrote (listed in MANIFEST)."""
+    from tracker.errors import ConflictError, StoreError, TrackerError
     from tracker.storage import atomic_write
 
     done = Published([], [], [])
     try:
-        (out / "disputes").mkdir(parents=True, exist_ok=True)
         previous = (out / MANIFEST).read_bytes() if (out / MANIFEST).exists() else b""
+        theirs = foreign(out, previous, files)
+        if theirs:
+            more = f" and {len(theirs) - 1} more" if len(theirs) > 1 else ""
+            raise ConflictError(
+                f"{theirs[0]}{more} in {out} {'were' if more else 'was'} not written by "
+                "tracker; nothing was written",
+                hint="give -o a new or empty directory, or move those files away")
+        (out / "disputes").mkdir(parents=True, exist_ok=True)
         for path, blob in sorted({**files, MANIFEST: manifest(files)}.items()):
             target = out / path
             if target.exists() and target.read_bytes() == blob:
