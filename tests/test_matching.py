@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tracker.matching import Match, Matcher
 from tracker.models import Dispute, Party
@@ -282,3 +284,42 @@ def test_a_poll_builds_its_matcher_once_and_ships_it_built(monkeypatch: pytest.M
     assert worker.matcher.match("NYT sues OpenAI over copyright") == [
         Match("nyt-v-openai", ("claimant:NYT", "respondent:OpenAI", "subject:sues"))
     ]
+
+
+# Escape sequences a feed may carry (colours, tput's reset, a window title, a hyperlink,
+# cursor moves): each goes whole, so an item reads as it would without them.
+ESCAPES = ["\x1b[31m", "\x1b[0m", "\x1b[m", "\x1b[1;4;38;5;196m", "\x1b[2J", "\x1b(B",
+           "\x1b]0;pwned\x07", "\x1b]8;;https://evil.example/\x1b\\", "\x1b7", "\x1bc",
+           "\x1bM"]
+ITEMS = [
+    ("New York Times sues OpenAI over copyright", ""),
+    ("The NYT lawsuit goes on", "OpenAI asked the court to dismiss it."),
+    ("Getty Images v. Stability AI: watermarks", "Stable Diffusion in the High Court"),
+    ("CODA asks OpenAI to stop training Sora 2 on members' works", ""),
+    ("OpenAI shares new models", "Rivals such as Getty Images, NYT reports"),
+]
+
+
+def test_escape_codes_in_a_title_do_not_change_its_match(matcher: Matcher) -> None:
+    title = "\x1b[31mNew York Times\x1b[0m sues OpenAI over copyright"
+    assert slugs(matcher, title) == ["nyt-v-openai"]
+    assert matcher.explain(title) == matcher.explain("New York Times sues OpenAI over copyright")
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.sampled_from(ITEMS), st.lists(st.tuples(st.booleans(), st.floats(0, 1),
+                                                  st.sampled_from(ESCAPES)), max_size=6))
+def test_an_item_with_escape_codes_matches_as_without(
+        matcher: Matcher, item: tuple[str, str], inserts: list[tuple[bool, float, str]]) -> None:
+    fields = list(item)
+    # at places in the item's own text, so that no sequence lands inside another
+    for in_summary, at, seq in sorted(((s, int(w * len(item[s])), q) for s, w, q in inserts),
+                                      reverse=True):
+        fields[in_summary] = fields[in_summary][:at] + seq + fields[in_summary][at:]
+    assert matcher.explain(*fields) == matcher.explain(*item)
+
+
+def test_short_escape_sequences_go_whole() -> None:
+    from tracker.text import inert
+
+    assert inert("a\x1b(Bb\x1b7c\x1bcd\x1b[0me\x1b]0;t\x07f") == "abcdef"

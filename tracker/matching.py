@@ -28,6 +28,7 @@ from typing import Any, Literal
 
 from tracker import dates
 from tracker.models import CLAIMANT_ROLES, RESPONDENT_ROLES, Dispute
+from tracker.text import inert
 
 # Kana and CJK ideographs: scripts written without spaces, so terms in them match inside
 # longer runs. Where one meets a letter of another script ("NYT訴訟") a space is put, so
@@ -72,9 +73,12 @@ _WINDOW = 48  # characters before a mention that may hold a citing phrase
 
 
 def _normalise(text: str) -> str:
-    """Text as the matcher compares it: no markup, NFKC, plain quotes and dashes, one space."""
+    """Text as the matcher compares it: no markup, NFKC, plain quotes and dashes, one space,
+    no terminal escape sequences (one inside "New York Times" must not hide the name)."""
     if "<" in text or "&" in text:
         text = html.unescape(_TAG.sub(" ", text))
+    if "\x1b" in text:  # the common case costs a search, a tenth of isprintable()
+        text = inert(text)
     if text.isascii():  # NFKC and _FOLD leave ASCII as it is
         return " ".join(text.split())
     text = " ".join(unicodedata.normalize("NFKC", text).translate(_FOLD).split())

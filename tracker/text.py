@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import re
 
-# A terminal escape sequence goes whole, payload too ("\x1b]0;pwned\x07" leaves nothing).
-ESCAPE_SEQ = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)?|[@-Z\\-_])")
+# A terminal escape sequence goes whole, payload too ("\x1b]0;pwned\x07" leaves nothing):
+# CSI, OSC, and the short ones (ECMA-48: intermediates, then one final byte), such as
+# tput's "\x1b(B", "\x1b7" (save the cursor) or "\x1bc" (reset the terminal).
+ESCAPE_SEQ = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)?|[ -/]*[0-~])")
 # C0 and C1 controls (tab and newline are kept), DEL, and the Unicode bidi/format
 # characters that can reorder or hide text.
 CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
