@@ -112,6 +112,16 @@ def test_stamps_compare_as_instants_and_keep_their_text():
         d.created.text = "x"  # type: ignore[misc]  # immutable
 
 
+@pytest.mark.parametrize("text", ["2026-11-02T01:00:00.5+00:00", "2026-11-02T01:00:00.5Z",
+                                  "2026-11-02T01:00:00,500+00:00",
+                                  "2026-11-02T10:00:00.5000004+09:00"])
+def test_timestamps_read_alike_on_every_python(text):
+    # Python 3.10's fromisoformat takes only 3 or 6 digits of a second and no `Z`; an
+    # export holding such a stamp was refused there and imported on 3.11.
+    expected = datetime(2026, 11, 2, 1, 0, 0, 500000, tzinfo=timezone.utc)
+    assert dates.instant(text) == dates.read_timestamp(text).astimezone(timezone.utc) == expected
+
+
 def test_a_feeds_stamps_are_instants_whatever_their_offset():
     feed = Feed.from_dict({"url": "https://f.example/rss", "errors": 1,
                            "retry_after": "2099-01-01T00:00:00",  # no offset: UTC

@@ -249,6 +249,19 @@ def order_key(text: str | Day) -> tuple[date, date]:
     return stored(text)._key()
 
 
+_FRACTION = re.compile(r"(T\d\d:\d\d:\d\d)[.,](\d+)")
+
+
+def read_timestamp(text: str) -> datetime:
+    """An ISO timestamp read alike on every Python: `Z` for UTC, a fraction of a second of
+    any length (`.5`; past six digits cut off). Python 3.10's `datetime.fromisoformat`
+    takes neither (only 3 or 6 digits), 3.11's takes both; ValueError when it is no time."""
+    text = text.replace("Z", "+00:00")
+    if "." in text or "," in text:
+        text = _FRACTION.sub(lambda m: f"{m[1]}.{m[2][:6]:0<6}", text, count=1)
+    return datetime.fromisoformat(text)
+
+
 def instant(text: str) -> datetime:
     """A timestamp or partial date as an aware UTC datetime (a date: its first moment).
 
@@ -258,7 +271,7 @@ def instant(text: str) -> datetime:
     if len(text) <= 10:
         return datetime.combine(PartialDate.parse(text).first, datetime.min.time(),
                                 tzinfo=timezone.utc)
-    stamp = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    stamp = read_timestamp(text)
     if stamp.tzinfo is None:
         stamp = stamp.replace(tzinfo=timezone.utc)
     return stamp.astimezone(timezone.utc)

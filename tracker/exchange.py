@@ -19,7 +19,6 @@ import json
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
 from typing import Any, TypeVar
 
 import orjson
@@ -184,7 +183,7 @@ def _check_format(fmt: str, value: str, what: str) -> str | None:
         if fmt == "tracker-date" or (fmt == "tracker-when" and len(value) <= 10):
             check_date(value)
         elif fmt in ("tracker-when", "tracker-timestamp") and value:
-            datetime.fromisoformat(value.replace("Z", "+00:00"))
+            dates.read_timestamp(value)
         elif fmt == "http-url":
             check_url(value)
     except InputError as exc:
