@@ -172,9 +172,20 @@ def test_a_home_relative_db_is_expanded(run, isolated, monkeypatch):
     assert where(run)["store"] == str(isolated / "env.json")
 
 
-def test_an_empty_db_env_is_ignored(run, isolated, monkeypatch):
-    monkeypatch.setenv("TRACKER_DB", "")
-    assert where(run)["store"] == str(isolated / "data" / "tracker" / "tracker.json")
+@pytest.mark.parametrize("blank", ["", "   "])
+def test_a_blank_db_is_a_usage_error_that_changes_nothing(run, isolated, monkeypatch, blank):
+    monkeypatch.chdir(isolated)  # where a blank path would have been made
+    before = sorted(isolated.rglob("*"))
+    for args, named in ((("--db", blank), "--db"), ((), "TRACKER_DB")):
+        if not args:
+            monkeypatch.setenv("TRACKER_DB", blank)
+        for command in (("init",), ("dispute", "list"), ("paths",)):
+            r = run(*args, *command)
+            assert r.exit_code == 2, (args, command, r.stderr)
+            assert r.stderr.startswith(f"tracker: error: {named} is empty")
+            assert "\nhint: " in r.stderr and "Traceback" not in r.stderr
+    assert sorted(isolated.rglob("*")) == before
+    assert where(run, "--db", str(isolated / "x.json"))["store"] == str(isolated / "x.json")
 
 
 def test_config_option_wins_over_the_env(run, isolated, monkeypatch, config_with_db):

@@ -89,8 +89,20 @@ def location(value: str | Path) -> Location:
 
 
 def resolve_db(option: str | Path | None, configured: str | None) -> Location:
-    """--db, then $TRACKER_DB, then config.toml's [store] db, then the user data dir."""
-    for value in (option, os.environ.get(DB_ENV), configured):
-        if value:
-            return location(value)
+    """--db, then $TRACKER_DB, then config.toml's [store] db, then the user data dir.
+
+    The first one given is used; an empty or blank one (an unset variable in a cron line)
+    is an error, neither a file named "   " nor, silently, some other store.
+    """
+    given = (("--db", option), (DB_ENV, os.environ.get(DB_ENV)), ("[store] db", configured))
+    for what, value in given:
+        if value is None:
+            continue
+        if not str(value).strip():
+            from tracker.errors import InputError
+
+            raise InputError(f"{what} is empty", hint=f"give {what} a store file or a "
+                             "postgresql:// or sqlite:/// URL, or leave it out for the "
+                             "default store")
+        return location(value)
     return data_dir() / "tracker.json"
