@@ -356,6 +356,15 @@ def test_only_gone_or_the_user_stops_a_feed_and_enable_all_restarts(run, seeded,
     assert run("feed", "enable").exit_code == 2
 
 
+def test_enable_all_without_feeds_says_there_are_none(run, seeded):
+    result = run("feed", "enable", "--all")
+    assert (result.exit_code, result.stdout) == (0, "")
+    assert result.stderr == "no feeds: 'tracker feed add URL'\n"
+    assert run("feed", "add", "https://news.example/feed.xml", "--no-check").exit_code == 0
+    result = run("feed", "enable", "--all")
+    assert result.stderr == "every feed was already enabled and ok\n"
+
+
 # -- nothing dropped in silence ------------------------------------------------------------
 
 def test_items_without_links_and_parser_warnings_are_counted(run, seeded, server):

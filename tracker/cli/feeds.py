@@ -153,10 +153,12 @@ def enable(
         raise InputError("give a feed, or --all", hint="e.g. 'tracker feed enable --all'")
     with env().write() as store:
         changed = feeds.enable_all(store) if all_ else [feeds.set_enabled(store, ref or "", True)]
+        none = all_ and not changed and not store.feeds()
     for feed in changed:
         output.say(output.safe(f"enabled {feed.url}"))
     if all_ and not changed:
-        output.say("every feed was already enabled and ok")
+        output.say("no feeds: 'tracker feed add URL'" if none
+                   else "every feed was already enabled and ok")
 
 
 @feed_app.command("disable")
