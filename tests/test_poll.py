@@ -328,6 +328,26 @@ def test_feeds_go_through_the_proxy_the_environment_names(run, seeded, server, m
     assert [path for path, _ in server.hits] == [feed]
 
 
+@pytest.mark.parametrize("variable", ["ALL_PROXY", "http_proxy"])
+def test_a_socks_proxy_without_its_package_is_a_clear_error(run, seeded, server, monkeypatch,
+                                                            variable):
+    # httpx needs socksio for a socks5:// proxy and raises ImportError without it: that
+    # was an "internal error" of every poll and every `feed add` on such a machine.
+    monkeypatch.setitem(sys.modules, "socksio", None)  # not installed, wherever this runs
+    for name in ("ALL_PROXY", "all_proxy", "HTTP_PROXY", "http_proxy", "NO_PROXY", "no_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv(variable, "socks5://127.0.0.1:9")
+    server.routes["/f"] = Route(rss([NYT]))
+    subscribe(run, server.url("/f"))
+    before = seeded.read_bytes()
+    for args in (("poll",), ("feed", "add", server.url("/g"))):
+        r = run(*args)
+        assert r.exit_code == 2, (args, r.stderr)
+        assert r.stderr.startswith(f"tracker: error: {variable.upper()} names a SOCKS proxy")
+        assert "httpx[socks]" in r.stderr and "internal error" not in r.stderr
+    assert seeded.read_bytes() == before
+
+
 def test_no_proxy_hosts_are_fetched_directly(run, seeded, server, monkeypatch):
     monkeypatch.setenv("HTTP_PROXY", "http://127.0.0.1:9")  # nothing listens there
     monkeypatch.setenv("NO_PROXY", "127.0.0.1")

@@ -508,10 +508,18 @@ class Fetcher:
             if self._tls is None:
                 self._tls = _TLS.get()
             connections = max(self.settings.per_host, 1)
-            found = self._transports[key] = httpx.AsyncHTTPTransport(
-                verify=self._tls, proxy=self._proxy(url.scheme, url.host),
-                limits=httpx.Limits(max_connections=connections,
-                                    max_keepalive_connections=connections))
+            proxy = self._proxy(url.scheme, url.host)
+            try:
+                found = self._transports[key] = httpx.AsyncHTTPTransport(
+                    verify=self._tls, proxy=proxy,
+                    limits=httpx.Limits(max_connections=connections,
+                                        max_keepalive_connections=connections))
+            except ImportError:  # a socks5:// proxy, without the package httpx needs for it
+                named = f"{url.scheme.upper()}_PROXY" if (self._proxies or {}).get(
+                    url.scheme) else "ALL_PROXY"
+                raise InputError(f"{named} names a SOCKS proxy, which needs the socksio package",
+                                 hint="pip install 'httpx[socks]' where tracker is installed,"
+                                      f" or unset {named} for tracker") from None
         return found
 
     async def aclose(self) -> None:
