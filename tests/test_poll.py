@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 import subprocess
@@ -326,6 +327,20 @@ def test_feeds_go_through_the_proxy_the_environment_names(run, seeded, server, m
     subscribe(run, feed)
     assert poll_json(run)["articles_attached"] == 1
     assert [path for path, _ in server.hits] == [feed]
+
+
+def test_credentials_in_a_feeds_address_are_sent_to_its_site_only(run, seeded, server):
+    # A private feed (https://user:token@host/...): httpx's client sent them as Basic auth,
+    # and so does the fetcher; a redirect to another site (here another port) drops them.
+    with FeedServer() as other:
+        server.routes["/private"] = Route(status=302, headers={"Location": "/private2"})
+        server.routes["/private2"] = Route(status=301, headers={"Location": other.url("/f")})
+        other.routes["/f"] = Route(rss([NYT]))
+        subscribe(run, server.url("/private").replace("http://", "http://reader:s%40cret@"))
+        assert poll_json(run)["articles_attached"] == 1
+        sent = {path: headers.get("Authorization") for path, headers in server.hits + other.hits}
+    basic = "Basic " + base64.b64encode(b"reader:s@cret").decode()
+    assert sent == {"/private": basic, "/private2": basic, "/f": None}
 
 
 @pytest.mark.parametrize("variable", ["ALL_PROXY", "http_proxy"])

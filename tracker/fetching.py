@@ -567,6 +567,8 @@ class Fetcher:
             headers["If-None-Match"] = req.etag
         if req.last_modified:
             headers["If-Modified-Since"] = req.last_modified
+        if url.userinfo:  # a private feed's https://user:password@host/...
+            headers["Authorization"] = _basic_auth(url.username, url.password)
         history: list[int] = []
         cookies: httpx.Cookies | None = None
         while True:
@@ -589,7 +591,10 @@ class Fetcher:
             if "set-cookie" in resp.headers:
                 cookies = cookies or httpx.Cookies()
                 cookies.extract_cookies(resp)
-            url = _redirect_url(url, location, request)
+            target = _redirect_url(url, location, request)
+            if "Authorization" in headers and not _same_origin(url, target):
+                del headers["Authorization"]  # the credentials stay with their own site
+            url = target
 
     async def _get(self, req: Request, url: httpx.URL) -> tuple[Result, bytes, str]:
         resp, history = await self._send(req, url)
@@ -658,6 +663,24 @@ async def _finish(resp: httpx.Response) -> None:
                 break
     finally:
         await resp.aclose()
+
+
+def _basic_auth(username: str, password: str) -> str:
+    """The Authorization header httpx's client sends for credentials in a URL."""
+    import base64
+
+    return "Basic " + base64.b64encode(f"{username}:{password}".encode()).decode("ascii")
+
+
+def _same_origin(url: httpx.URL, target: httpx.URL) -> bool:
+    """Whether a redirect from `url` to `target` may keep the credentials (httpx's rule):
+    the same scheme, host and port, or the same host moving from http to https."""
+    if url.host != target.host:
+        return False
+    ports = {"http": 80, "https": 443}
+    here, there = url.port or ports.get(url.scheme), target.port or ports.get(target.scheme)
+    return (url.scheme, here) == (target.scheme, there) or (
+        (url.scheme, here, target.scheme, there) == ("http", 80, "https", 443))
 
 
 def _redirect_url(url: httpx.URL, location: str, request: httpx.Request) -> httpx.URL:
