@@ -70,3 +70,17 @@ def test_a_redirect_on_the_same_host_keeps_its_connection():
         assert server.connections == 1
         [result] = fetch_all([Request(server.url("/chatty"))], Settings(workers=1, timeout=30))
         assert result.outcome == "ok", result.error
+
+
+def test_a_redirect_made_in_memory_is_followed():
+    """httpx.MockTransport answers with responses already read (content=...): following
+    their redirects must not read them again (StreamConsumed stopped the whole fetch)."""
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/old":
+            return httpx.Response(301, headers={"Location": "/new"}, content=b"moved")
+        return httpx.Response(200, content=rss([{"title": "Story", "link": "https://n.example/1"}]))
+
+    [result] = fetch_all([Request("https://m.example/old")], Settings(workers=1),
+                         transport=httpx.MockTransport(handler))
+    assert (result.outcome, result.final_url) == ("ok", "https://m.example/new"), result.error

@@ -657,10 +657,11 @@ async def _finish(resp: httpx.Response) -> None:
     serves the next hop (one closed unread is dropped); a long one is not worth the wait."""
     try:
         size = 0
-        async for chunk in resp.aiter_raw():
-            size += len(chunk)
-            if size > _REDIRECT_BODY_MAX:
-                break
+        if not resp.is_stream_consumed:  # one made in memory (httpx.MockTransport) is read
+            async for chunk in resp.aiter_raw():
+                size += len(chunk)
+                if size > _REDIRECT_BODY_MAX:
+                    break
     finally:
         await resp.aclose()
 
