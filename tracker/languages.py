@@ -71,8 +71,10 @@ def detect(text: str) -> str:
     if _CYRILLIC.search(text):
         return "ru"
     scores = [0] * len(_LANGUAGES)
+    remembered = _COUNTS.get
     for token in _TOKEN.findall(text):
-        for i in _COUNTS.get(token) or _counts(token):
+        found = remembered(token)
+        for i in _counts(token) if found is None else found:
             scores[i] += 1
     top = max(scores)
     ranked = sorted(scores, reverse=True)
