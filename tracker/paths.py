@@ -7,6 +7,8 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from tracker.text import mask
+
 APP = "tracker"
 PACKAGE = Path(__file__).parent
 DB_ENV = "TRACKER_DB"
@@ -69,12 +71,6 @@ class DbUrl:
 
     def __repr__(self) -> str:
         return f"DbUrl({mask(self.url)!r})"
-
-
-def mask(url: str) -> str:
-    """`url` with any password (in the authority or a password= parameter) as ***."""
-    url = re.sub(r"^([^:/?#]+://[^/?#@:]*):[^/?#]*@", r"\1:***@", url)
-    return re.sub(r"(?i)([?&]password=)[^&#]*", r"\1***", url)
 
 
 Location = Path | DbUrl

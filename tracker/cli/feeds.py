@@ -12,6 +12,7 @@ from tracker.cli.output import Column, CsvOpt, JsonOpt, NlOpt
 from tracker.cli.usage import Choice
 from tracker.errors import InputError, StoreError, TrackerError
 from tracker.storage import atomic_write
+from tracker.text import mask
 
 feed_app = typer.Typer(help="Feeds polled for coverage (RSS/Atom), OPML in and out.",
                        no_args_is_help=True)
@@ -32,6 +33,9 @@ FEED_COLUMNS = [  # which feed, and whether it works, survive any width
     Column("Entries", "entries", no_wrap=True, priority=3),
     Column("Dropped", "dropped", no_wrap=True, priority=4),
     Column("Next try", "next", max_width=40, priority=1, value=lambda r: _next(r)),
+    # The exact address, password and all, for --csv (data, like --json); a table names
+    # the feed by its label, and shows this column, masked, only when --columns asks.
+    Column("URL", "url", url=True, priority=4, table=False),
 ]
 
 
@@ -59,8 +63,9 @@ def _next(row: dict[str, Any]) -> str:
 
 def _short(url: str) -> str:
     """A feed without a name, labelled by its address: shortened, never folded mid-URL
-    (the whole address is in --wide, --json and --csv)."""
-    bare = url.split("://", 1)[-1]
+    (the whole address is in --json, --csv and `--columns url`), its password hidden
+    before it is cut, or the cut would leave nothing to recognise it by."""
+    bare = mask(url).split("://", 1)[-1]
     return bare if len(bare) <= 24 else bare[:23] + "…"
 
 

@@ -1,8 +1,10 @@
 """Rendering for every command: one stdout console for data, one stderr console for talk.
 
 Untrusted text (anything from a feed or typed by a user) goes through `clean()` and is
-handed to rich as `Text`, never as markup, so it cannot restyle or hijack the terminal.
-Machine formats (--json, --nl, --csv) are written to stdout directly, not through rich.
+handed to rich as `Text`, never as markup, so it cannot restyle or hijack the terminal;
+`clean()` also hides the password of any address in it (a private feed's, a store's).
+Machine formats (--json, --nl, --csv) are written to stdout directly, not through rich,
+and exact: they are data to pipe or import again.
 """
 
 from __future__ import annotations
@@ -24,12 +26,13 @@ if TYPE_CHECKING:  # rich is imported where text is shown: a --json run never lo
     from rich.console import Console
     from rich.text import Text
 
-from tracker.text import inert, one_line
+from tracker.text import inert, mask, one_line
 
 
 def clean(text: object, *, multiline: bool = False) -> str:
-    """Untrusted text made inert: escape sequences and control characters removed."""
-    return inert(text) if multiline else one_line(text)
+    """Text for a person: escape sequences and control characters removed, and every
+    password in a URL as *** (tables, messages, log lines and errors all pass here)."""
+    return mask(inert(text) if multiline else one_line(text))
 
 
 def safe(text: object, style: str = "", *, multiline: bool = False) -> Text:
