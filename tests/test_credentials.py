@@ -33,6 +33,7 @@ def private(server: FeedServer) -> str:
     ("feed failing: https://u:p@ss@h/a.xml (HTTP 500); next", "feed failing: https://u:***@h/a.xml"
      " (HTTP 500); next"),
     ("postgresql://me:pw@db/t?password=pw&x=1", "postgresql://me:***@db/t?password=***&x=1"),
+    ("see https://h/feed.xml?Password=pw", "see https://h/feed.xml?Password=***"),
     ("https://user@h:8080/a.xml https://h/?q=a:b@c", "https://user@h:8080/a.xml https://h/?q=a:b@c"),
 ])
 def test_mask_hides_every_password_in_a_text(text, shown):

@@ -28,8 +28,8 @@ def mask(text: str) -> str:
     e.g. mask("feed failing: https://me:secret@host/a.xml") ==
     "feed failing: https://me:***@host/a.xml"
     """
-    if "://" not in text:  # the common case, and cheap: a table has many cells
-        return text
+    if "://" not in text or ("@" not in text and "=" not in text):  # the common case,
+        return text  # and cheap: a table has many cells, an article list many URLs
     return _PASSWORD_PARAM.sub(r"\1***", _USERINFO.sub(r"\1:***@", text))
 
 
