@@ -45,6 +45,24 @@ def test_ctrl_c_in_the_first_half_second_prints_no_traceback(run, seeded, delay)
         assert "interrupted" in err
 
 
+def test_a_ctrl_c_while_the_command_line_is_read_is_said_like_any_other(run, seeded):
+    """typer turns a KeyboardInterrupt raised while it reads the command line (resolving
+    the command imports its module) into a silent exit 130; under load the sweep above
+    lands there now and then. Raised there on purpose, it must read as an interrupt."""
+    code = ("import sys, typer.core as core\n"
+            "def interrupted(*args, **kwargs):\n"
+            "    raise KeyboardInterrupt\n"
+            "core.TyperGroup.make_context = interrupted\n"
+            "import tracker._start as start\n"
+            "sys.argv = ['tracker', 'dispute', 'list', '--json']\n"
+            "start.main()\n")
+    done = subprocess.run([sys.executable, "-c", code], cwd=procs.ROOT, capture_output=True,
+                          text=True, timeout=60, check=False)
+    assert done.returncode == 130, done.stderr
+    assert "interrupted; nothing was written" in done.stderr
+    assert "Traceback" not in done.stderr and done.stdout == ""
+
+
 def test_the_console_script_starts_with_the_handler():
     from importlib.metadata import entry_points
 

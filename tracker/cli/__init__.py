@@ -62,6 +62,16 @@ class _Boundary(TyperGroup):
             usage.tune(command, (cmd_name,))  # choices, summaries and examples, everywhere
         return command
 
+    def make_context(self, info_name: str | None, args: list[str], parent: Any = None,
+                     **extra: Any) -> Any:
+        """Read the command line. A Ctrl-C here (typer would turn it into a silent exit
+        130) is said like one anywhere else: nothing has run yet."""
+        try:
+            return super().make_context(info_name, args, parent, **extra)
+        except KeyboardInterrupt:
+            output.say("interrupted; nothing was written", style="yellow")
+            raise typer.Exit(130) from None
+
     def main(self, args: Sequence[str] | None = None, prog_name: str | None = None,
              complete_var: str | None = None, standalone_mode: bool = True,
              windows_expand_args: bool = True, **extra: Any) -> Any:
@@ -242,17 +252,23 @@ def main() -> None:
     # A command builds many small, short-lived objects and few cycles: collect rarely
     # (the default of every 700 allocations costs a large listing ~15% of its time).
     gc.set_threshold(100_000, 20, 20)
+    code: Any = None  # None until the command has come to its end
     try:
-        # From here an interrupt is a KeyboardInterrupt that the command's boundary (or
-        # the line below) reports; before, tracker._start ended the process quietly.
-        signal.signal(signal.SIGINT, signal.default_int_handler)
-        app()
-        code: Any = 0
-    except SystemExit as exc:
-        code = exc.code
+        try:
+            # From here an interrupt is a KeyboardInterrupt that the command's boundary
+            # (or the lines below) reports; before, tracker._start ended the process
+            # quietly.
+            signal.signal(signal.SIGINT, signal.default_int_handler)
+            app()
+            code = 0
+        except SystemExit as exc:
+            code = exc.code
+        finally:  # the command is over: a Ctrl-C now changes nothing, and prints nothing
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
     except KeyboardInterrupt:  # between here and the command's own boundary
-        output.say("interrupted; nothing was written", style="yellow")
-        code = 130
+        if code is None:
+            output.say("interrupted; nothing was written", style="yellow")
+            code = 130
     # Then leave without the interpreter's teardown, which would free every object of
     # the store one by one (~0.1 s per 100,000 articles) for nothing. Everything this
     # run wrote is already on disk: the store is fsynced before its rename, the poll's
