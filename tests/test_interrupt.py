@@ -13,7 +13,7 @@ import pytest
 
 from tests import procs
 from tests.feedserver import FeedServer, Route, rss
-from tests.test_lifeline import alive, children, until
+from tests.test_lifeline import alive, children, kill_all, until
 
 # Moments after tracker's first instruction to interrupt at: the imports (~0.3 s), the
 # store read, the output. They sweep the start-up; no result depends on how long anything
@@ -120,12 +120,7 @@ def test_ctrl_c_during_a_poll_stops_it_and_its_workers_quietly(run, seeded, isol
             _, err = poll.communicate(timeout=30)
         finally:
             held.set()
-            for w in workers:
-                if alive(w):
-                    os.kill(w, signal.SIGKILL)
-            if poll.poll() is None:
-                poll.kill()
-                poll.communicate()
+            kill_all(poll, workers)
     assert "Traceback" not in err, err
     assert poll.returncode == 130 and "interrupted" in err
     assert until(lambda: not any(alive(w) for w in workers), 5)

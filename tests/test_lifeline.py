@@ -33,6 +33,15 @@ def alive(pid: int) -> bool:
     return stat.rsplit(")", 1)[1].split()[0] != "Z"
 
 
+def kill_all(proc: subprocess.Popen, workers: set[int]) -> None:
+    """After a test, pass or fail: kill -9 the workers still alive (they hold `proc`'s
+    pipes), then `proc`, and reap it."""
+    for w in workers:
+        if alive(w):
+            os.kill(w, signal.SIGKILL)
+    procs.kill(proc)
+
+
 def until(condition, seconds: float) -> bool:
     """Whether `condition()` became true within `seconds` (checked every 50 ms)."""
     deadline = time.monotonic() + seconds
@@ -68,10 +77,7 @@ def test_a_poll_killed_while_its_workers_live_leaves_no_process(run, seeded, iso
                 f"left behind: {[w for w in workers if alive(w)]}"
         finally:
             held.set()
-            for w in workers:  # if the test failed: what it left (they hold the poll's pipes)
-                if alive(w):
-                    os.kill(w, signal.SIGKILL)
-            procs.kill(poll)
+            kill_all(poll, workers)
 
 
 # The fallback without the kernel's help: the watcher thread on the parent's sentinel.
@@ -105,9 +111,4 @@ def test_without_the_death_signal_the_watcher_ends_the_worker(tmp_path):
         parent.wait(10)
         assert until(lambda: not any(alive(w) for w in workers), 5)
     finally:
-        for w in workers:
-            if alive(w):
-                os.kill(w, signal.SIGKILL)
-        if parent.poll() is None:
-            parent.kill()
-        parent.communicate()
+        kill_all(parent, workers)
