@@ -15,6 +15,7 @@ import pytest
 
 from tests.conftest import as_json
 from tests.feedserver import FeedServer, Route, atom, rss
+from tracker.storage import open_store
 
 NYT = {
     "title": "New York Times presses copyright lawsuit against OpenAI and Microsoft",
@@ -208,6 +209,39 @@ def test_304_costs_no_parse_and_no_store_write(run, seeded, db, server, monkeypa
     assert not log.exists() or str(db) not in log.read_text().splitlines()
     feed = as_json(run("feed", "list", "--json"))[0]
     assert feed["last_status"] == "not-modified" and feed["last_polled"] >= summary["started"]
+
+
+def test_an_all_304_poll_parses_neither_articles_nor_kept_items(run, seeded, db, server,
+                                                                 monkeypatch):
+    """They are most of a store's file; a poll that brings nothing needs only the feeds."""
+    from tracker.storage import file as file_store
+
+    server.routes["/f"] = Route(rss([NYT, OTHER]), etag='"v1"')
+    subscribe(run, server.url("/f"))
+    assert poll_json(run)["articles_new"] == 1
+    with open_store(db) as store:
+        assert store.entries()  # OTHER was kept for rematch
+    parsed: list[str] = []
+    parse = file_store._parse_table
+    monkeypatch.setattr(file_store, "_parse_table",
+                        lambda path, name, text: parsed.append(name) or parse(path, name, text))
+    assert poll_json(run)["feeds_not_modified"] == 1
+    assert "feeds" in parsed and not {"articles", "entries"} & set(parsed)
+
+
+def test_kept_items_expire_on_a_poll_that_brings_nothing(run, seeded, db, server):
+    server.routes["/f"] = Route(rss([NYT, OTHER]), etag='"v1"')
+    subscribe(run, server.url("/f"))
+    poll_json(run)
+    with open_store(db, write=True) as store:
+        kept = store.entries()
+        assert kept
+        for doc in kept.values():
+            doc["seen"] = "2020-01-01T00:00:00+00:00"
+        store.put_entries(kept)
+    assert poll_json(run)["feeds_not_modified"] == 1
+    with open_store(db) as store:
+        assert store.entries() == {}
 
 
 def test_304s_reuse_one_connection(run, seeded, server, tmp_path, monkeypatch):

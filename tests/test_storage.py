@@ -10,13 +10,17 @@ import subprocess
 import sys
 from pathlib import Path
 
+import orjson
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tests.conftest import HalfWriter, Run, as_json, refused
 from tracker import storage
 from tracker.errors import LockedError, StoreError
 from tracker.models import Dispute
 from tracker.storage import SCHEMA_VERSION, atomic_write, backup_path, open_store, read_raw
+from tracker.storage import file as file_store
 
 WRITES = [
     ("dispute", "add", "Disney v. Midjourney"),
@@ -391,6 +395,88 @@ def test_a_command_that_changes_nothing_leaves_the_bytes(run, seeded):
     for command in READS:
         run(*command)
     assert seeded.read_bytes() == before
+
+
+# -- reading only the tables a command uses -------------------------------------------------
+
+_TEXT = st.text(st.characters(blacklist_categories=("Cs",))) | st.sampled_from(
+    ['\n  "feeds": {', '\n}', '  "a": 1,', '",\n  "x": {}', "\\"])  # layout look-alikes
+_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers(-2**63, 2**63 - 1) | _TEXT
+    | st.floats(allow_nan=False, allow_infinity=False),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(_TEXT, inner, max_size=3),
+    max_leaves=8)
+_STORES = st.dictionaries(st.from_regex(r"[a-z_0-9]{1,8}", fullmatch=True),
+                          st.dictionaries(_TEXT, _VALUES, max_size=4), max_size=5)
+
+
+@settings(max_examples=200, deadline=None)
+@given(_STORES, st.data())
+def test_the_file_splits_into_its_tables_and_joins_back_byte_for_byte(data, draw):
+    blob = storage.dumps(data)
+    pieces = file_store._split_tables(blob)
+    if data:
+        assert pieces is not None and sorted(pieces) == sorted(data)
+        for name, text in pieces.items():
+            assert orjson.loads(text) == data[name]
+    unparsed = draw.draw(st.sets(st.sampled_from(sorted(data)))) if data else set()
+    parsed = {name: table for name, table in data.items() if name not in unparsed}
+    assert file_store._join_tables(parsed, {n: pieces[n] for n in unparsed}) == blob
+
+
+def _layouts(data: dict) -> dict[str, bytes]:
+    nested = storage.dumps({**data, "meta": {**data["meta"], "note": {"feeds": {}}}})
+    return {
+        "compact": orjson.dumps(data),
+        "indent-4": json.dumps(data, indent=4).encode(),
+        "no-final-newline": storage.dumps(data)[:-2] + b"  }",
+        # a nested key moved to the two-space indent of a table's: still valid JSON
+        "look-alike-line": nested.replace(b'\n      "feeds": {}', b'\n  "feeds": {}'),
+    }
+
+
+@pytest.mark.parametrize("layout", ["compact", "indent-4", "no-final-newline",
+                                    "look-alike-line"])
+def test_a_store_in_another_layout_is_read_whole(run, seeded, layout):
+    run("article", "add", "https://example.com/a", "-d", "nyt-v-openai", "--title", "A")
+    blob = _layouts(json.loads(seeded.read_bytes()))[layout]
+    expected = json.loads(blob)
+    assert file_store._split_tables(blob) is None
+    seeded.write_bytes(blob)
+    with open_store(seeded) as store:
+        assert {t: dict(store.documents(t)) for t in expected} == expected
+    assert [a["url"] for a in as_json(run("article", "list", "--json"))] == [
+        "https://example.com/a"]
+
+
+def test_a_command_parses_only_the_tables_it_uses(run, seeded, monkeypatch):
+    run("article", "add", "https://example.com/a", "-d", "nyt-v-openai")
+    parsed: list[str] = []
+    parse = file_store._parse_table
+    monkeypatch.setattr(file_store, "_parse_table",
+                        lambda path, name, text: parsed.append(name) or parse(path, name, text))
+    assert as_json(run("feed", "list", "--json")) == []
+    assert "articles" not in parsed and "feeds" in parsed
+    before = seeded.read_bytes()
+    assert run("dispute", "edit", "nyt-v-openai", "--tag", "x").exit_code == 0
+    assert "articles" not in parsed  # written back as it was read
+    after = json.loads(seeded.read_bytes())
+    assert after["articles"] == json.loads(before)["articles"]
+    assert storage.dumps(after) == seeded.read_bytes()
+
+
+def test_a_damaged_table_is_reported_when_a_command_reads_it(run, seeded):
+    run("article", "add", "https://example.com/a", "-d", "nyt-v-openai", "--title", "A")
+    blob = seeded.read_bytes()
+    assert blob.index(b'"title": "A"') < blob.index(b'\n  "disputes"')  # in articles
+    damaged = blob.replace(b'"title": "A"', b'"title": A"')
+    seeded.write_bytes(damaged)
+    refused(run("article", "list"), seeded, damaged, "not valid JSON", "'articles'", code=4)
+    refused(run("article", "add", "https://example.com/b", "-d", "nyt-v-openai"), seeded,
+            damaged, "not valid JSON", code=4)
+    checked = run("doctor")
+    assert checked.exit_code != 0 and "not valid JSON" in checked.stdout + checked.stderr
+    assert seeded.read_bytes() == damaged
 
 
 def test_run_fixture_uses_the_isolated_store(run: Run, seeded, isolated):

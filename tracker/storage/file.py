@@ -1,7 +1,8 @@
 """The JSON file backend: one file managed by TinyDB, written atomically under a lock.
 
 This module is the only one that touches TinyDB. A command opens the store once, reads
-it into memory, makes its changes and writes the file once at the end:
+it into memory (each table parsed when the command first uses it: see `_split_tables`),
+makes its changes and writes the file once at the end:
 
     with open_store(path, write=True) as store:
         store.put_dispute(dispute)
@@ -18,6 +19,7 @@ from __future__ import annotations
 import contextlib
 import gc
 import os
+import re
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -150,9 +152,65 @@ def renormalise(data: Raw) -> None:
     data.setdefault("meta", {})["urls"] = {"normalisation": urls.NORMALISATION_VERSION}
 
 
+_LAYOUT = orjson.OPT_SORT_KEYS | orjson.OPT_INDENT_2
+
+
 def dumps(data: Any) -> bytes:
     """Stable, diff-friendly JSON: sorted keys, two-space indent, trailing newline."""
-    return orjson.dumps(data, option=orjson.OPT_SORT_KEYS | orjson.OPT_INDENT_2) + b"\n"
+    return orjson.dumps(data, option=_LAYOUT) + b"\n"
+
+
+# How the store reads only the tables a command uses (an all-304 poll: the feeds, not the
+# 10,000 kept items). In the layout `dumps` writes, every top-level key, and nothing else,
+# starts a line with exactly two spaces and a quote: nested keys are indented further, and
+# JSON strings hold no raw newline. So the file splits into its tables at those lines
+# without being parsed, and each table is parsed when it is first used.
+_TOP = b'\n  "'
+_FLOOR = "file.entries_floor"  # meta note of the file store's own; see entries_seen_before
+_NAME = re.compile(rb"[A-Za-z0-9_]+")
+
+
+def _split_tables(blob: bytes) -> dict[str, memoryview] | None:
+    """Each top-level table's JSON text, when `blob` is laid out as `dumps` writes it.
+
+    None for any other layout (a hand-edited file, another indent): it is then parsed
+    whole, as before. Every piece must be `{}` or an object closed at the two-space indent,
+    so a nested line that only looks like a top-level key leaves a piece that does not end
+    as a table does. A piece that still fails to parse is reported when it is first used.
+    """
+    if not (blob.startswith(b'{\n  "') and blob.endswith((b"\n}\n", b"\n}"))):
+        return None
+    last = blob.rindex(b"\n}")
+    view = memoryview(blob)
+    tables: dict[str, memoryview] = {}
+    start = 5  # just after the first key's opening quote
+    while start:
+        cut = blob.find(_TOP, start, last)
+        end = last if cut < 0 else cut
+        colon = blob.find(b'": ', start, end)
+        if colon < 0 or not _NAME.fullmatch(blob, start, colon):
+            return None
+        name = blob[start:colon].decode()
+        value = view[colon + 3:end - (cut >= 0)]  # without the comma between two tables
+        if name in tables or (cut >= 0 and blob[end - 1:end] != b",") or not (
+                value == b"{}" or (value[:2] == b"{\n" and value[-4:] == b"\n  }")):
+            return None
+        tables[name] = value
+        start = cut + 4 if cut >= 0 else 0
+    return tables
+
+
+def _join_tables(data: Raw, pending: dict[str, memoryview]) -> bytes:
+    """What `dumps` writes for `data` plus the still unparsed `pending` tables, with those
+    copied as they were read (no parse, no dump) and the others indented one level."""
+    names = sorted({*data, *pending})
+    if not names:
+        return dumps({})
+    parts = [orjson.dumps(name) + b": " + (
+        pending[name].tobytes() if name in pending
+        else orjson.dumps(data[name], option=_LAYOUT).replace(b"\n", b"\n  "))
+        for name in names]
+    return b"{\n  " + b",\n  ".join(parts) + b"\n}\n"
 
 
 def _log_write(path: Path) -> None:
@@ -234,7 +292,7 @@ def _fsync_dir(directory: Path) -> None:
             os.close(fd)
 
 
-def _loads_without_gc(blob: bytes) -> Any:
+def _loads_without_gc(blob: bytes | memoryview) -> Any:
     """Parse the store with the cyclic GC paused, then freeze what was parsed.
 
     A large store is millions of small objects that all live until the command ends;
@@ -259,18 +317,27 @@ def _no_store(path: Path) -> StoreError:
     )
 
 
-def read_raw(path: Path) -> Raw:
-    """Parse the store file and check its shape and schema version; never writes."""
+def _read_bytes(path: Path) -> bytes:
     try:
-        blob = path.read_bytes()
+        return path.read_bytes()
     except FileNotFoundError:
         raise _no_store(path) from None
     except OSError as exc:
         raise StoreError(f"cannot read the store {path}: {exc.strerror or exc}") from None
-    restore = (
-        f"it was left untouched; 'tracker doctor --restore' puts back the previous "
-        f"generation ({backup_path(path).name})"
-    )
+
+
+def _restore_hint(path: Path) -> str:
+    return (f"it was left untouched; 'tracker doctor --restore' puts back the previous "
+            f"generation ({backup_path(path).name})")
+
+
+def read_raw(path: Path) -> Raw:
+    """Parse the store file and check its shape and schema version; never writes."""
+    return _parse(path, _read_bytes(path))
+
+
+def _parse(path: Path, blob: bytes) -> Raw:
+    restore = _restore_hint(path)
     try:
         data = _loads_without_gc(blob)
     except orjson.JSONDecodeError as exc:
@@ -292,6 +359,41 @@ def read_raw(path: Path) -> Raw:
     data.setdefault("meta", {})["schema"] = {"version": SCHEMA_VERSION}
     _check_normalisation(data, path, restore)
     return data
+
+
+def _parse_table(path: Path, name: str, text: memoryview) -> dict[str, Any]:
+    try:
+        table = _loads_without_gc(text)
+    except orjson.JSONDecodeError as exc:
+        raise StoreError(f"the store {path} is not valid JSON (its table '{name}': {exc})",
+                         hint=_restore_hint(path)) from None
+    if not isinstance(table, dict):
+        raise StoreError(f"the store {path} does not hold tracker tables",
+                         hint=_restore_hint(path))
+    return table
+
+
+def _current(meta: dict[str, Any]) -> bool:
+    """Whether a store's meta table says it needs no migration and no re-canonicalising."""
+    def version(key: str, field: str) -> Any:
+        note = meta.get(key)
+        return note.get(field) if isinstance(note, dict) else note
+
+    schema, rules = version("schema", "version"), version("urls", "normalisation")
+    return (type(schema) is int and schema == SCHEMA_VERSION
+            and type(rules) is int and rules == urls.NORMALISATION_VERSION)
+
+
+def read_tables(path: Path) -> tuple[Raw, dict[str, memoryview]]:
+    """The store's meta table parsed, and its other tables as unparsed JSON text; or, for
+    a file in another layout or needing a migration, every table parsed (`read_raw`)."""
+    blob = _read_bytes(path)
+    tables = _split_tables(blob)
+    if tables is not None and "meta" in tables:
+        meta = _parse_table(path, "meta", tables.pop("meta"))
+        if _current(meta):
+            return {"meta": meta}, tables
+    return _parse(path, blob), {}
 
 
 def _check_normalisation(data: Raw, path: Path, hint: str) -> None:
@@ -360,59 +462,108 @@ class _TinyDB(TinyDB):
 
 
 class FileStore(Records):
-    """The tracker's records, read from one JSON file; see the module docstring."""
+    """The tracker's records, read from one JSON file; see the module docstring.
 
-    def __init__(self, path: Path, data: Raw, identity: tuple[int, ...] | None = None) -> None:
+    `pending` holds tables read from the file but not parsed yet (see `_split_tables`):
+    each is parsed when first used, and written back as it was read if it never was.
+    """
+
+    def __init__(self, path: Path, data: Raw, identity: tuple[int, ...] | None = None,
+                 pending: dict[str, memoryview] | None = None) -> None:
         self.path = path
         self.location = str(path)
         self.identity = identity  # the file as it was before it was read; see open_store
+        self._pending = dict(pending or {})
         self._storage = _MemoryStorage(data)
         self._db = _TinyDB(storage=lambda: self._storage)
+
+    def _data(self, table: str) -> dict[str, Any]:
+        """The table's documents, parsed now if they were not yet."""
+        data = self._storage.data
+        if table in self._pending:
+            data[table] = _parse_table(self.path, table, self._pending.pop(table))
+        return data.get(table, {})
 
     # -- the document primitives -------------------------------------------------------------
 
     def _table(self, name: str) -> Table:
+        self._data(name)  # TinyDB then finds it parsed
         return self._db.table(name, cache_size=0)
 
     def _get(self, table: str, key: str) -> dict[str, Any] | None:
-        return self._storage.data.get(table, {}).get(key)
+        return self._data(table).get(key)
 
     def _scan(self, table: str) -> Iterable[tuple[str, Any]]:
-        return list(self._storage.data.get(table, {}).items())
+        return list(self._data(table).items())
 
     def _count(self, table: str) -> int:
-        return len(self._storage.data.get(table, {}))
+        return len(self._data(table))
 
     def _put(self, table: str, docs: dict[str, dict[str, Any]]) -> None:
         """Insert or replace documents: the old ones removed by id, then all inserted with
         their ids (both documented TinyDB operations), two operations whatever their number."""
         tbl = self._table(table)
-        existing = self._storage.data.get(table, {})
+        existing = self._data(table)
         old = [k for k in docs if k in existing]
         if old:
             tbl.remove(doc_ids=old)  # type: ignore[arg-type]  # our ids are strings
         tbl.insert_multiple([Document(doc, doc_id=k) for k, doc in docs.items()])  # type: ignore[arg-type]
 
     def _remove(self, table: str, keys: list[str]) -> None:
-        keys = [k for k in keys if k in self._storage.data.get(table, {})]
+        keys = [k for k in keys if k in self._data(table)]
         if keys:
             self._table(table).remove(doc_ids=keys)  # type: ignore[arg-type]
 
     def tables(self) -> list[str]:
-        return [*TABLES, *(t for t in self._storage.data if t not in TABLES)]
+        names = [*self._storage.data, *self._pending]
+        return [*TABLES, *(t for t in names if t not in TABLES)]
+
+    # -- kept items' expiry, without reading them when none can be due -------------------------
+
+    def entries_seen_before(self, cutoff: str) -> list[str]:
+        """As for every store; but a poll asks this each time, and the kept items are most
+        of the file: the meta note `_FLOOR` (no kept item was seen before its `seen`,
+        made again whenever the file is written with the items parsed) answers "none" for a
+        cutoff not past it while they are unparsed, so unchanged since it was made."""
+        note = self._data("meta").get(_FLOOR)
+        floor = note.get("seen") if isinstance(note, dict) else None
+        if "entries" in self._pending and isinstance(floor, str) and cutoff <= floor:
+            return []
+        return super().entries_seen_before(cutoff)
+
+    def _note_entries_floor(self) -> None:
+        if "entries" in self._pending:
+            return  # not changed since the file was written, with its note
+        seen = [str(doc.get("seen", "")) for doc in self._data("entries").values()
+                if isinstance(doc, dict)]
+        note = {"seen": min(seen)} if seen else None
+        if self._data("meta").get(_FLOOR) != note:
+            if note is None:
+                self._remove("meta", [_FLOOR])
+            else:
+                self._put("meta", {_FLOOR: note})
+
+    def documents(self, table: str) -> Iterator[tuple[str, Any]]:
+        """As stored, less this backend's own note (a copy or an export never carries it)."""
+        for key, doc in self._scan(table):
+            if key != _FLOOR or table != "meta":
+                yield key, doc
 
     @property
     def dirty(self) -> bool:
         return self._storage.dirty
 
     def flush(self) -> None:
-        """Write the file once if anything changed."""
+        """Write the file once if anything changed (tables never parsed are copied)."""
         if self._storage.dirty:
-            atomic_write(self.path, dumps(self._storage.data))
+            self._note_entries_floor()
+            atomic_write(self.path, _join_tables(self._storage.data, self._pending))
             self._storage.dirty = False
 
     def raw(self) -> Raw:
         """The whole store as plain data (for doctor's file checks); do not mutate."""
+        for table in list(self._pending):
+            self._data(table)
         return self._storage.data
 
     # -- "not modified" notes, in a small file beside the store --------------------------------
@@ -526,7 +677,8 @@ def _unchanged(store: FileStore, path: Path) -> bool:
 
 def _read(path: Path) -> FileStore:
     identity = _identity(path)  # taken first: a file replaced meanwhile never looks unchanged
-    return FileStore(path, read_raw(path), identity)
+    data, pending = read_tables(path)
+    return FileStore(path, data, identity, pending)
 
 
 @contextlib.contextmanager
