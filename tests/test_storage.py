@@ -459,7 +459,7 @@ def test_a_command_parses_only_the_tables_it_uses(run, seeded, monkeypatch):
     assert "articles" not in parsed and "feeds" in parsed
     before = seeded.read_bytes()
     assert run("dispute", "edit", "nyt-v-openai", "--tag", "x").exit_code == 0
-    assert "articles" not in parsed  # written back as it was read
+    assert parsed.count("articles") == 1  # checked before the write, then copied as read
     after = json.loads(seeded.read_bytes())
     assert after["articles"] == json.loads(before)["articles"]
     assert storage.dumps(after) == seeded.read_bytes()
@@ -477,6 +477,21 @@ def test_a_damaged_table_is_reported_when_a_command_reads_it(run, seeded):
     checked = run("doctor")
     assert checked.exit_code != 0 and "not valid JSON" in checked.stdout + checked.stderr
     assert seeded.read_bytes() == damaged
+
+
+def test_a_write_leaves_a_store_with_a_damaged_unread_table_and_its_backup(run, seeded):
+    """A command that never reads the damaged table must not write it back: the write
+    would make the damaged file the backup, and 'doctor --restore' could no longer put
+    back the last good generation."""
+    run("article", "add", "https://example.com/a", "-d", "nyt-v-openai", "--title", "A")
+    bak = backup_path(seeded).read_bytes()
+    damaged = seeded.read_bytes().replace(b'"title": "A"', b'"title": A"')
+    seeded.write_bytes(damaged)
+    refused(run("dispute", "edit", "nyt-v-openai", "--tag", "x"), seeded, damaged,
+            "not valid JSON", "'articles'", code=4)
+    assert backup_path(seeded).read_bytes() == bak
+    assert run("doctor", "--restore").exit_code == 0
+    assert seeded.read_bytes() == bak
 
 
 def test_run_fixture_uses_the_isolated_store(run: Run, seeded, isolated):

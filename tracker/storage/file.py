@@ -554,8 +554,12 @@ class FileStore(Records):
         return self._storage.dirty
 
     def flush(self) -> None:
-        """Write the file once if anything changed (tables never parsed are copied)."""
+        """Write the file once if anything changed (tables never parsed are copied, once
+        they are known to parse: a damaged one written back would become the backup, and
+        'doctor --restore' could no longer put back the last good generation)."""
         if self._storage.dirty:
+            for name, text in self._pending.items():
+                _parse_table(self.path, name, text)
             self._note_entries_floor()
             atomic_write(self.path, _join_tables(self._storage.data, self._pending))
             self._storage.dirty = False
