@@ -494,6 +494,18 @@ def test_a_write_leaves_a_store_with_a_damaged_unread_table_and_its_backup(run, 
     assert seeded.read_bytes() == bak
 
 
+def test_a_bare_schema_version_still_reads_as_the_note(run, seeded):
+    """`"schema": 3` reads as version 3 and is kept as the note `{"version": 3}`: what a
+    copy (into a SQL store, whose doctor checks the note) and the next write carry."""
+    data = json.loads(seeded.read_bytes())
+    data["meta"]["schema"] = SCHEMA_VERSION
+    seeded.write_bytes(storage.dumps(data))
+    with open_store(seeded) as store:
+        assert dict(store.documents("meta"))["schema"] == {"version": SCHEMA_VERSION}
+    assert run("dispute", "edit", "nyt-v-openai", "--tag", "x").exit_code == 0
+    assert json.loads(seeded.read_bytes())["meta"]["schema"] == {"version": SCHEMA_VERSION}
+
+
 def test_run_fixture_uses_the_isolated_store(run: Run, seeded, isolated):
     assert seeded.parent == isolated
     assert as_json(run("paths", "--json"))["store"] == str(seeded)

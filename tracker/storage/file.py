@@ -374,13 +374,14 @@ def _parse_table(path: Path, name: str, text: memoryview) -> dict[str, Any]:
 
 
 def _current(meta: dict[str, Any]) -> bool:
-    """Whether a store's meta table says it needs no migration and no re-canonicalising."""
-    def version(key: str, field: str) -> Any:
-        note = meta.get(key)
-        return note.get(field) if isinstance(note, dict) else note
-
-    schema, rules = version("schema", "version"), version("urls", "normalisation")
-    return (type(schema) is int and schema == SCHEMA_VERSION
+    """Whether a store's meta table says it needs no migration and no re-canonicalising,
+    with its schema note as `_parse` leaves it (a bare `"schema": 3` is read whole, so
+    that a copy and the next write carry the note, as before)."""
+    note = meta.get("urls")
+    rules = note.get("normalisation") if isinstance(note, dict) else note
+    schema = meta.get("schema")
+    return (isinstance(schema, dict) and schema == {"version": SCHEMA_VERSION}
+            and type(schema["version"]) is int
             and type(rules) is int and rules == urls.NORMALISATION_VERSION)
 
 
