@@ -351,6 +351,31 @@ def test_a_cookie_set_by_a_redirect_is_sent_to_its_target(run, seeded, server):
     assert sent and sent[-1].get("Cookie") == "seen=yes"
 
 
+def test_only_an_https_host_waits_for_the_ca_bundle(run, seeded, server, monkeypatch):
+    """Loading the CA bundle takes 15-30 ms; an http:// host's pool makes no TLS connection,
+    and gets a context that trusts no CA at all (were it ever used, it could only fail)."""
+    import ssl
+
+    from tracker import fetching
+
+    asked: list[str] = []
+    real = fetching._TLS.get.__func__
+    monkeypatch.setattr(fetching._TLS, "get",
+                        classmethod(lambda cls: asked.append("get") or real(cls)))
+    server.routes["/f"] = Route(rss([NYT]))
+    subscribe(run, server.url("/f"))
+    assert poll_json(run)["feeds_ok"] == 1
+    assert asked == []
+    bare = fetching._TLS.unloaded()
+    assert bare.verify_mode == ssl.CERT_REQUIRED and bare.check_hostname
+    assert bare.cert_store_stats()["x509_ca"] == 0
+    fetcher = fetching.Fetcher(fetching.Settings())
+    fetcher.transport_for(httpx.URL("https://feeds.example/a.xml"))
+    fetcher.transport_for(httpx.URL("https://other.example/b.xml"))
+    assert asked == ["get"]  # once, for the first https host
+    assert fetching._TLS.get().cert_store_stats()["x509_ca"] > 0
+
+
 def test_feeds_go_through_the_proxy_the_environment_names(run, seeded, server, monkeypatch):
     # The test server answers the proxy's absolute-form request line ("GET http://...").
     feed = "http://feeds.invalid/rss"

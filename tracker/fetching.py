@@ -426,11 +426,24 @@ class _TLS:
     """One TLS context for every client of the process.
 
     Loading the CA bundle takes 15-30 ms with the GIL released, so a poll starts it in a
-    thread (`warm_up`) before it reads the store, and it is ready when fetching starts.
+    thread (`warm_up`) before it reads the store, and waits for it only when it opens the
+    first https host's pool.
     """
 
     _context: Any = None
     _loader: threading.Thread | None = None
+    _unloaded: Any = None
+
+    @classmethod
+    def unloaded(cls) -> Any:
+        """The context of an http:// host's pool, which makes no TLS connection of its own
+        (a redirect to https goes to that host's https pool; a proxy's TLS has its own
+        context). It trusts no CA at all, so if it were ever used it could only fail."""
+        if cls._unloaded is None:
+            import ssl
+
+            cls._unloaded = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+        return cls._unloaded
 
     @classmethod
     def _load(cls) -> None:
@@ -505,13 +518,17 @@ class Fetcher:
         key = (url.scheme, url.host)
         found = self._transports.get(key)
         if found is None:
-            if self._tls is None:
-                self._tls = _TLS.get()
+            if url.scheme != "https":
+                tls = _TLS.unloaded()
+            elif self._tls is None:
+                tls = self._tls = _TLS.get()
+            else:
+                tls = self._tls
             connections = max(self.settings.per_host, 1)
             proxy = self._proxy(url.scheme, url.host)
             try:
                 found = self._transports[key] = httpx.AsyncHTTPTransport(
-                    verify=self._tls, proxy=proxy,
+                    verify=tls, proxy=proxy,
                     limits=httpx.Limits(max_connections=connections,
                                         max_keepalive_connections=connections))
             except ImportError:  # a socks5:// proxy, without the package httpx needs for it
