@@ -424,6 +424,12 @@ def test_the_file_splits_into_its_tables_and_joins_back_byte_for_byte(data, draw
     assert file_store._join_tables(parsed, {n: pieces[n] for n in unparsed}) == blob
 
 
+def _as_copied(data: dict) -> dict:
+    """What `documents` gives of a store: less the file store's own notes under meta."""
+    meta = {k: v for k, v in data.get("meta", {}).items() if not k.startswith("file.")}
+    return {**data, "meta": meta}
+
+
 def _layouts(data: dict) -> dict[str, bytes]:
     nested = storage.dumps({**data, "meta": {**data["meta"], "note": {"feeds": {}}}})
     return {
@@ -440,13 +446,48 @@ def _layouts(data: dict) -> dict[str, bytes]:
 def test_a_store_in_another_layout_is_read_whole(run, seeded, layout):
     run("article", "add", "https://example.com/a", "-d", "nyt-v-openai", "--title", "A")
     blob = _layouts(json.loads(seeded.read_bytes()))[layout]
-    expected = json.loads(blob)
+    expected = _as_copied(json.loads(blob))
     assert file_store._split_tables(blob) is None
     seeded.write_bytes(blob)
     with open_store(seeded) as store:
         assert {t: dict(store.documents(t)) for t in expected} == expected
     assert [a["url"] for a in as_json(run("article", "list", "--json"))] == [
         "https://example.com/a"]
+
+
+def _hand_edits(blob: bytes) -> dict[str, bytes]:
+    """Valid JSON laid out almost as `dumps` writes it: every piece between the lines
+    that look like tables' starts is `{ ... }`, yet some are not tables."""
+    fake = (b'\n  "entries": {\n    "zz": {\n      "a": {\n  },\n  "suggestions": {\n'
+            b'    "q": {}\n  },\n  "zzz": {\n  }\n    }\n  },')
+    assert b'\n  },\n  "disputes": {' in blob  # the articles table closes just before
+    assert b'\n  "entries": {},' in blob
+    return {
+        # one top-level key indented further, as an editor's stray tab leaves it
+        "key-indented": blob.replace(b'\n  "disputes": {', b'\n      "disputes": {'),
+        # a table's end and the next table's start indented further together
+        "block-indented": blob.replace(b'\n  },\n  "disputes": {',
+                                       b'\n    },\n    "disputes": {'),
+        # nested keys at a table's indent, each piece closed as a table is
+        "nested-look-alikes": blob.replace(b'\n  "entries": {},', fake),
+    }
+
+
+@pytest.mark.parametrize("edit", ["key-indented", "block-indented", "nested-look-alikes"])
+def test_a_hand_edited_store_that_only_looks_like_its_layout_is_read_whole(run, seeded,
+                                                                          edit):
+    run("article", "add", "https://example.com/a", "-d", "nyt-v-openai", "--title", "A")
+    blob = _hand_edits(seeded.read_bytes())[edit]
+    expected = _as_copied(json.loads(blob))
+    assert file_store._split_tables(blob) is not None  # what the layout check alone says
+    seeded.write_bytes(blob)
+    assert sorted(d["slug"] for d in as_json(run("dispute", "list", "--json"))) == sorted(
+        expected["disputes"])
+    with open_store(seeded) as store:
+        assert {t: dict(store.documents(t)) for t in {*storage.TABLES, *expected}} == {
+            t: expected.get(t, {}) for t in {*storage.TABLES, *expected}}
+    assert run("dispute", "edit", "nyt-v-openai", "--tag", "x").exit_code == 0
+    assert json.loads(seeded.read_bytes())["articles"] == expected["articles"]
 
 
 def test_a_command_parses_only_the_tables_it_uses(run, seeded, monkeypatch):
@@ -469,7 +510,7 @@ def test_a_damaged_table_is_reported_when_a_command_reads_it(run, seeded):
     run("article", "add", "https://example.com/a", "-d", "nyt-v-openai", "--title", "A")
     blob = seeded.read_bytes()
     assert blob.index(b'"title": "A"') < blob.index(b'\n  "disputes"')  # in articles
-    damaged = blob.replace(b'"title": "A"', b'"title": A"')
+    damaged = blob.replace(b'"title": "A"', b'"title": A""')  # same length: read lazily
     seeded.write_bytes(damaged)
     refused(run("article", "list"), seeded, damaged, "not valid JSON", "'articles'", code=4)
     refused(run("article", "add", "https://example.com/b", "-d", "nyt-v-openai"), seeded,
@@ -485,7 +526,7 @@ def test_a_write_leaves_a_store_with_a_damaged_unread_table_and_its_backup(run, 
     back the last good generation."""
     run("article", "add", "https://example.com/a", "-d", "nyt-v-openai", "--title", "A")
     bak = backup_path(seeded).read_bytes()
-    damaged = seeded.read_bytes().replace(b'"title": "A"', b'"title": A"')
+    damaged = seeded.read_bytes().replace(b'"title": "A"', b'"title": A""')  # as above
     seeded.write_bytes(damaged)
     refused(run("dispute", "edit", "nyt-v-openai", "--tag", "x"), seeded, damaged,
             "not valid JSON", "'articles'", code=4)

@@ -164,19 +164,27 @@ def dumps(data: Any) -> bytes:
 # 10,000 kept items). In the layout `dumps` writes, every top-level key, and nothing else,
 # starts a line with exactly two spaces and a quote: nested keys are indented further, and
 # JSON strings hold no raw newline. So the file splits into its tables at those lines
-# without being parsed, and each table is parsed when it is first used.
+# without being parsed, and each table is parsed when it is first used (when every piece
+# has the length the meta note `_LENGTHS` says it was written with).
 _TOP = b'\n  "'
 _FLOOR = "file.entries_floor"  # meta note of the file store's own; see entries_seen_before
+# The other meta note of its own: each other table's length in bytes, as last written. The
+# layout alone does not prove a split right (a hand edit can indent a table's start
+# further, or put nested keys at a table's indent, and stay valid JSON); a file whose
+# pieces are not all the lengths it was written with is parsed whole.
+_LENGTHS = "file.table_lengths"
+_OWN_NOTES = (_FLOOR, _LENGTHS)
 _NAME = re.compile(rb"[A-Za-z0-9_]+")
 
 
 def _split_tables(blob: bytes) -> dict[str, memoryview] | None:
     """Each top-level table's JSON text, when `blob` is laid out as `dumps` writes it.
 
-    None for any other layout (a hand-edited file, another indent): it is then parsed
-    whole, as before. Every piece must be `{}` or an object closed at the two-space indent,
-    so a nested line that only looks like a top-level key leaves a piece that does not end
-    as a table does. A piece that still fails to parse is reported when it is first used.
+    None for any other layout (compact, another indent): it is then parsed whole, as
+    before. Every piece must be `{}` or an object closed at the two-space indent; a hand
+    edit can still pass for the layout (a table's start indented further, nested keys at a
+    table's indent), which `read_tables` tells by the pieces' lengths. A piece that fails
+    to parse is reported when it is first used, or when a write would copy it.
     """
     if not (blob.startswith(b'{\n  "') and blob.endswith((b"\n}\n", b"\n}"))):
         return None
@@ -203,13 +211,19 @@ def _split_tables(blob: bytes) -> dict[str, memoryview] | None:
 def _join_tables(data: Raw, pending: dict[str, memoryview]) -> bytes:
     """What `dumps` writes for `data` plus the still unparsed `pending` tables, with those
     copied as they were read (no parse, no dump) and the others indented one level."""
-    names = sorted({*data, *pending})
-    if not names:
+    return _join_texts(_table_texts(data, pending))
+
+
+def _table_texts(data: Raw, pending: dict[str, memoryview]) -> dict[str, bytes]:
+    return {name: pending[name].tobytes() if name in pending
+            else orjson.dumps(data[name], option=_LAYOUT).replace(b"\n", b"\n  ")
+            for name in {*data, *pending}}
+
+
+def _join_texts(texts: dict[str, bytes]) -> bytes:
+    if not texts:
         return dumps({})
-    parts = [orjson.dumps(name) + b": " + (
-        pending[name].tobytes() if name in pending
-        else orjson.dumps(data[name], option=_LAYOUT).replace(b"\n", b"\n  "))
-        for name in names]
+    parts = [orjson.dumps(name) + b": " + texts[name] for name in sorted(texts)]
     return b"{\n  " + b",\n  ".join(parts) + b"\n}\n"
 
 
@@ -387,12 +401,13 @@ def _current(meta: dict[str, Any]) -> bool:
 
 def read_tables(path: Path) -> tuple[Raw, dict[str, memoryview]]:
     """The store's meta table parsed, and its other tables as unparsed JSON text; or, for
-    a file in another layout or needing a migration, every table parsed (`read_raw`)."""
+    a file in another layout, changed since this tracker wrote it (the pieces' lengths are
+    not those of the note `_LENGTHS`) or needing a migration, every table parsed."""
     blob = _read_bytes(path)
     tables = _split_tables(blob)
     if tables is not None and "meta" in tables:
         meta = _parse_table(path, "meta", tables.pop("meta"))
-        if _current(meta):
+        if _current(meta) and meta.get(_LENGTHS) == {n: len(t) for n, t in tables.items()}:
             return {"meta": meta}, tables
     return _parse(path, blob), {}
 
@@ -545,9 +560,9 @@ class FileStore(Records):
                 self._put("meta", {_FLOOR: note})
 
     def documents(self, table: str) -> Iterator[tuple[str, Any]]:
-        """As stored, less this backend's own note (a copy or an export never carries it)."""
+        """As stored, less this backend's own notes (a copy or an export never carries them)."""
         for key, doc in self._scan(table):
-            if key != _FLOOR or table != "meta":
+            if key not in _OWN_NOTES or table != "meta":
                 yield key, doc
 
     @property
@@ -557,12 +572,19 @@ class FileStore(Records):
     def flush(self) -> None:
         """Write the file once if anything changed (tables never parsed are copied, once
         they are known to parse: a damaged one written back would become the backup, and
-        'doctor --restore' could no longer put back the last good generation)."""
+        'doctor --restore' could no longer put back the last good generation), noting
+        each table's length for the next read (`read_tables`)."""
         if self._storage.dirty:
             for name, text in self._pending.items():
                 _parse_table(self.path, name, text)
             self._note_entries_floor()
-            atomic_write(self.path, _join_tables(self._storage.data, self._pending))
+            texts = _table_texts({t: d for t, d in self._storage.data.items() if t != "meta"},
+                                 self._pending)
+            lengths = {name: len(text) for name, text in texts.items()}
+            if self._data("meta").get(_LENGTHS) != lengths:
+                self._put("meta", {_LENGTHS: lengths})
+            texts |= _table_texts({"meta": self._storage.data["meta"]}, {})
+            atomic_write(self.path, _join_texts(texts))
             self._storage.dirty = False
 
     def raw(self) -> Raw:
