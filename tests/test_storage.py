@@ -490,6 +490,20 @@ def test_a_hand_edited_store_that_only_looks_like_its_layout_is_read_whole(run, 
     assert json.loads(seeded.read_bytes())["articles"] == expected["articles"]
 
 
+def test_a_hand_edit_around_the_meta_table_is_read_whole(run, seeded):
+    """The meta table is read first, to learn whether the rest can wait: a piece that
+    only looks like it (the next table's start indented into it) is no damage."""
+    with open_store(seeded, write=True) as store:
+        store.put_suggestions({"s": {"state": "open"}})
+    blob = seeded.read_bytes()
+    edited = blob.replace(b'\n  },\n  "suggestions": {', b'\n    },\n    "suggestions": {')
+    assert edited != blob and b'"suggestions"' in bytes(file_store._split_tables(edited)["meta"])
+    seeded.write_bytes(edited)
+    with open_store(seeded) as store:
+        assert store.suggestions() == {"s": {"state": "open"}}
+        assert store.meta("schema") == {"version": SCHEMA_VERSION}
+
+
 def test_a_command_parses_only_the_tables_it_uses(run, seeded, monkeypatch):
     run("article", "add", "https://example.com/a", "-d", "nyt-v-openai")
     parsed: list[str] = []

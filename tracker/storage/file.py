@@ -406,7 +406,10 @@ def read_tables(path: Path) -> tuple[Raw, dict[str, memoryview]]:
     blob = _read_bytes(path)
     tables = _split_tables(blob)
     if tables is not None and "meta" in tables:
-        meta = _parse_table(path, "meta", tables.pop("meta"))
+        try:
+            meta = _parse_table(path, "meta", tables.pop("meta"))
+        except StoreError:  # damage, or a hand edit the layout let through: read it whole
+            meta = {}
         if _current(meta) and meta.get(_LENGTHS) == {n: len(t) for n, t in tables.items()}:
             return {"meta": meta}, tables
     return _parse(path, blob), {}
