@@ -534,6 +534,21 @@ def test_a_damaged_table_is_reported_when_a_command_reads_it(run, seeded):
     assert seeded.read_bytes() == damaged
 
 
+def test_a_damaged_table_stays_damaged_when_asked_again(run, seeded):
+    """Its text is kept until it parses: a second look (a caller that caught the first
+    error) neither reads it as empty nor writes the store without it."""
+    run("article", "add", "https://example.com/a", "-d", "nyt-v-openai", "--title", "A")
+    damaged = seeded.read_bytes().replace(b'"title": "A"', b'"title": A""')  # as above
+    seeded.write_bytes(damaged)
+    with pytest.raises(StoreError, match="not valid JSON"), \
+            open_store(seeded, write=True) as store:
+        for _ in range(2):
+            with pytest.raises(StoreError, match="'articles'"):
+                store.articles()
+        store.set_meta("x", {"y": 1})
+    assert seeded.read_bytes() == damaged
+
+
 def test_a_write_leaves_a_store_with_a_damaged_unread_table_and_its_backup(run, seeded):
     """A command that never reads the damaged table must not write it back: the write
     would make the damaged file the backup, and 'doctor --restore' could no longer put

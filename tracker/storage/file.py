@@ -499,8 +499,9 @@ class FileStore(Records):
     def _data(self, table: str) -> dict[str, Any]:
         """The table's documents, parsed now if they were not yet."""
         data = self._storage.data
-        if table in self._pending:
-            data[table] = _parse_table(self.path, table, self._pending.pop(table))
+        if table in self._pending:  # dropped only once parsed: a damaged one stays damaged
+            data[table] = _parse_table(self.path, table, self._pending[table])
+            del self._pending[table]
         return data.get(table, {})
 
     # -- the document primitives -------------------------------------------------------------
