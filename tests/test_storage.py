@@ -526,7 +526,10 @@ def test_a_damaged_table_is_reported_when_a_command_reads_it(run, seeded):
     assert blob.index(b'"title": "A"') < blob.index(b'\n  "disputes"')  # in articles
     damaged = blob.replace(b'"title": "A"', b'"title": A""')  # same length: read lazily
     seeded.write_bytes(damaged)
-    refused(run("article", "list"), seeded, damaged, "not valid JSON", "'articles'", code=4)
+    at = damaged.index(b'A""')  # where an editor shows it: the file's line, not the table's
+    line, column = damaged.count(b"\n", 0, at) + 1, at - damaged.rindex(b"\n", 0, at)
+    refused(run("article", "list"), seeded, damaged, "not valid JSON", "'articles'",
+            f"line {line} column {column}", code=4)
     refused(run("article", "add", "https://example.com/b", "-d", "nyt-v-openai"), seeded,
             damaged, "not valid JSON", code=4)
     checked = run("doctor")

@@ -379,12 +379,25 @@ def _parse_table(path: Path, name: str, text: memoryview) -> dict[str, Any]:
     try:
         table = _loads_without_gc(text)
     except orjson.JSONDecodeError as exc:
-        raise StoreError(f"the store {path} is not valid JSON (its table '{name}': {exc})",
+        raise StoreError(f"the store {path} is not valid JSON (its table '{name}': "
+                         f"{exc.msg}: {_where(text, name, exc)})",
                          hint=_restore_hint(path)) from None
     if not isinstance(table, dict):
         raise StoreError(f"the store {path} does not hold tracker tables",
                          hint=_restore_hint(path))
     return table
+
+
+def _where(text: memoryview, name: str, exc: orjson.JSONDecodeError) -> str:
+    """Where the error is in the file, as an editor counts (the parser counted in the
+    table's text, which starts on its key's line: see `_split_tables`)."""
+    blob = bytes(text.obj) if not isinstance(text.obj, bytes) else text.obj
+    cut = blob.find(b'\n  "' + name.encode() + b'": ')
+    if cut < 0:
+        return f"line {exc.lineno} column {exc.colno} of the table"
+    start = cut + len(name) + 7
+    line = blob.count(b"\n", 0, start) + exc.lineno
+    return f"line {line} column {exc.colno + (start - cut - 1 if exc.lineno == 1 else 0)}"
 
 
 def _current(meta: dict[str, Any]) -> bool:
