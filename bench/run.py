@@ -31,6 +31,7 @@ from feedserver import FeedServer
 
 BENCH = Path(__file__).resolve().parent
 READER_VENV = BENCH / ".venv-reader"
+TRACKER_VENV = BENCH / ".venv-tracker"
 READER_POLL = BENCH / "reader_poll.py"
 READER_PACKAGES = ["reader", "sgmllib3k"]  # reader's vendored feedparser imports `sgmllib`
 GNU_TIME = Path("/usr/bin/time")
@@ -231,10 +232,40 @@ def child_env(tmp: Path, **extra: str) -> dict[str, str]:
     return env
 
 
+_INSTALLED: list[str] = []  # the installed tracker's command, once install_tracker has run
+
+
 def tracker_argv() -> list[str]:
-    """The tracker command: the script next to sys.executable, else ``python -m tracker``."""
+    """The tracker command: the one install_tracker made, else the script next to
+    sys.executable (the development install), else ``python -m tracker``."""
+    if _INSTALLED:
+        return list(_INSTALLED)
     exe = Path(sys.executable).parent / "tracker"
     return [str(exe)] if exe.exists() else [sys.executable, "-m", "tracker"]
+
+
+def tracker_python() -> str:
+    """The python of the tracker measured (for the references run beside it: the
+    feedparser floor, json.load, the import baseline), so both start alike."""
+    return str(TRACKER_VENV / "bin" / "python") if _INSTALLED else sys.executable
+
+
+def install_tracker(b: Bench) -> None:
+    """Install this checkout into bench/.venv-tracker as a user installs a tool (``pip
+    install .``: not editable, byte-compiled by pip), so that it is measured as reader is,
+    from its own venv. The editable development install adds its import hook to every
+    start-up (about 10 ms of ``site``); ``--editable`` measures that one instead."""
+    python = TRACKER_VENV / "bin" / "python"
+    env = dict(os.environ)  # pip may need the proxy settings child_env() drops
+    if not python.exists():
+        print(f"creating {TRACKER_VENV} ...", file=sys.stderr)
+        must(b.run([sys.executable, "-m", "venv", str(TRACKER_VENV)], env))
+    print(f"pip install {BENCH.parent} into {TRACKER_VENV} ...", file=sys.stderr)
+    must(b.run([str(python), "-m", "pip", "install", "-q", str(BENCH.parent)], env))
+    # the same version number each time: reinstall the package itself, not its dependencies
+    must(b.run([str(python), "-m", "pip", "install", "-q", "--force-reinstall", "--no-deps",
+                str(BENCH.parent)], env))
+    _INSTALLED[:] = [str(TRACKER_VENV / "bin" / "tracker")]
 
 
 def tracker(db: Path, *args: str | Path) -> list[str]:
@@ -399,7 +430,7 @@ def floor_run(b: Bench, bodies: Path, server: FeedServer) -> None:
     """(c) One run of feedparser parsing every body in one process, divided by the cores."""
     floor = b.measure("floor")
     cpus = os.cpu_count() or 1
-    outcome = b.run([sys.executable, "-c", FLOOR_CODE, str(bodies)], child_env(bodies.parent))
+    outcome = b.run([tracker_python(), "-c", FLOOR_CODE, str(bodies)], child_env(bodies.parent))
     if not outcome.ok:
         floor.fail(outcome.describe())
         return
@@ -473,7 +504,7 @@ def time_reads(b: Bench, db: Path, reads: dict[str, Measure], env: dict[str, str
     """Time json.load, dispute list and article list on ``db``, interleaved, ``--runs`` times."""
     commands: dict[str, tuple[list[str], bool]] = {
         "big_json_load": (
-            [sys.executable, "-c", f"import json; json.load(open({str(db)!r}))"],
+            [tracker_python(), "-c", f"import json; json.load(open({str(db)!r}))"],
             False,
         ),
         "big_dispute_list": (tracker(db, "dispute", "list", "--json"), False),
@@ -500,7 +531,7 @@ def bench_startup(b: Bench) -> None:
         tmp = Path(d)
         env = child_env(tmp)
         db = tmp / "small.json"
-        commands = [(baseline, [sys.executable, "-c", IMPORT_BASELINE])]
+        commands = [(baseline, [tracker_python(), "-c", IMPORT_BASELINE])]
         setup = b.run(tracker(db, "init"), env)
         if setup.ok:
             commands.append((startup, tracker(db, "dispute", "list")))
@@ -679,6 +710,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     ap.add_argument(
         "--out", type=Path, default=BENCH / "results" / "latest.json", help="JSON results file"
     )
+    ap.add_argument("--editable", action="store_true",
+                    help="measure the development install (this venv's tracker) instead of"
+                         " installing the checkout into bench/.venv-tracker")
     args = ap.parse_args(argv)
     for name in ("feeds", "entries", "runs", "big_feeds", "big_runs"):
         if getattr(args, name) < 1:
@@ -800,6 +834,8 @@ def main(argv: list[str] | None = None) -> int:
     b = Bench(parse_args(argv))
     precompile()
     sections = selected_sections(b.args)
+    if not b.args.editable and sections & {"tracker", "floor", "big", "startup", "coverage"}:
+        install_tracker(b)
     started = datetime.now(timezone.utc)
     if sections & {"tracker", "reader", "floor"}:
         bench_small(b, sections)
