@@ -19,7 +19,6 @@ from __future__ import annotations
 import contextlib
 import gc
 import os
-import re
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -161,12 +160,10 @@ def dumps(data: Any) -> bytes:
 
 
 # How the store reads only the tables a command uses (an all-304 poll: the feeds, not the
-# 10,000 kept items). In the layout `dumps` writes, every top-level key, and nothing else,
-# starts a line with exactly two spaces and a quote: nested keys are indented further, and
-# JSON strings hold no raw newline. So the file splits into its tables at those lines
-# without being parsed, and each table is parsed when it is first used (when every piece
-# has the length the meta note `_LENGTHS` says it was written with).
-_TOP = b'\n  "'
+# 10,000 kept items). Each write notes in the meta table every other table's length in
+# bytes (`_LENGTHS`); the next read finds the meta table and, from those lengths, every
+# other table's text in the file without parsing or scanning it (`_split_tables`), and
+# each table is parsed when it is first used.
 _FLOOR = "file.entries_floor"  # meta note of the file store's own; see entries_seen_before
 # The other meta note of its own: each other table's length in bytes, as last written. The
 # layout alone does not prove a split right (a hand edit can indent a table's start
@@ -174,38 +171,65 @@ _FLOOR = "file.entries_floor"  # meta note of the file store's own; see entries_
 # pieces are not all the lengths it was written with is parsed whole.
 _LENGTHS = "file.table_lengths"
 _OWN_NOTES = (_FLOOR, _LENGTHS)
-_NAME = re.compile(rb"[A-Za-z0-9_]+")
 
 
-def _split_tables(blob: bytes) -> dict[str, memoryview] | None:
-    """Each top-level table's JSON text, when `blob` is laid out as `dumps` writes it.
+def _split_tables(blob: bytes) -> tuple[dict[str, Any], dict[str, memoryview]] | None:
+    """The meta table, parsed, and every other table's JSON text, when `blob` is laid out
+    exactly as this store last wrote it; None for anything else, which is then parsed whole.
 
-    None for any other layout (compact, another indent): it is then parsed whole, as
-    before. Every piece must be `{}` or an object closed at the two-space indent; a hand
-    edit can still pass for the layout (a table's start indented further, nested keys at a
-    table's indent), which `read_tables` tells by the pieces' lengths. A piece that fails
-    to parse is reported when it is first used, or when a write would copy it.
+    The meta table is found from the end (few and small tables sort after it), and its
+    note `_LENGTHS` places every other table: the pieces must follow each other, sorted
+    by name, at exactly those lengths, with the separators `_join_texts` writes, each
+    `{}` or an object closed at the two-space indent. Nothing else is scanned, so the cost
+    does not grow with the file. A hand edit that changes any length, or any layout but
+    this one (compact, another indent, no final newline), reads the file whole. A piece
+    that fails to parse is reported when it is first used, or when a write would copy it.
     """
-    if not (blob.startswith(b'{\n  "') and blob.endswith((b"\n}\n", b"\n}"))):
+    if not (blob.startswith(b'{\n  "') and blob.endswith(b"\n}\n")):
         return None
-    last = blob.rindex(b"\n}")
+    key = b'\n  "meta": '
+    at = blob.rfind(key)
+    if at < 0:
+        return None
+    value_at = at + len(key)
+    if blob.startswith(b"{}", value_at):
+        meta_length = 2
+    else:
+        close = blob.find(b"\n  }", value_at)  # nested closings are indented further
+        if close < 0:
+            return None
+        meta_length = close + 4 - value_at
     view = memoryview(blob)
+    try:
+        meta = _loads_without_gc(view[value_at:value_at + meta_length])
+    except orjson.JSONDecodeError:
+        return None
+    lengths = meta.get(_LENGTHS) if isinstance(meta, dict) else None
+    if not isinstance(lengths, dict) or "meta" in lengths or not all(
+            type(n) is int and n >= 2 for n in lengths.values()):
+        return None
     tables: dict[str, memoryview] = {}
-    start = 5  # just after the first key's opening quote
-    while start:
-        cut = blob.find(_TOP, start, last)
-        end = last if cut < 0 else cut
-        colon = blob.find(b'": ', start, end)
-        if colon < 0 or not _NAME.fullmatch(blob, start, colon):
+    pos = 4  # the first key's opening quote
+    names = sorted([*lengths, "meta"])
+    for i, name in enumerate(names):
+        head = orjson.dumps(name) + b": "
+        if not blob.startswith(head, pos):
             return None
-        name = blob[start:colon].decode()
-        value = view[colon + 3:end - (cut >= 0)]  # without the comma between two tables
-        if name in tables or (cut >= 0 and blob[end - 1:end] != b",") or not (
-                value == b"{}" or (value[:2] == b"{\n" and value[-4:] == b"\n  }")):
+        pos += len(head)
+        size = meta_length if name == "meta" else lengths[name]
+        if name == "meta" and pos != value_at:
             return None
-        tables[name] = value
-        start = cut + 4 if cut >= 0 else 0
-    return tables
+        value = view[pos:pos + size]
+        if not (value == b"{}" or (value[:2] == b"{\n" and value[-4:] == b"\n  }")):
+            return None
+        pos += size
+        tail = b",\n  " if i + 1 < len(names) else b"\n}\n"
+        if not blob.startswith(tail, pos):
+            return None
+        pos += len(tail)
+        if name != "meta":
+            tables[name] = value
+    return (meta, tables) if pos == len(blob) else None
 
 
 def _join_tables(data: Raw, pending: dict[str, memoryview]) -> bytes:
@@ -417,14 +441,9 @@ def read_tables(path: Path) -> tuple[Raw, dict[str, memoryview]]:
     a file in another layout, changed since this tracker wrote it (the pieces' lengths are
     not those of the note `_LENGTHS`) or needing a migration, every table parsed."""
     blob = _read_bytes(path)
-    tables = _split_tables(blob)
-    if tables is not None and "meta" in tables:
-        try:
-            meta = _parse_table(path, "meta", tables.pop("meta"))
-        except StoreError:  # damage, or a hand edit the layout let through: read it whole
-            meta = {}
-        if _current(meta) and meta.get(_LENGTHS) == {n: len(t) for n, t in tables.items()}:
-            return {"meta": meta}, tables
+    found = _split_tables(blob)
+    if found is not None and _current(found[0]):
+        return {"meta": found[0]}, found[1]
     return _parse(path, blob), {}
 
 
