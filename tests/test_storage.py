@@ -557,6 +557,26 @@ def test_a_command_parses_only_the_tables_it_uses(run, seeded, monkeypatch):
     assert storage.dumps(after) == seeded.read_bytes()
 
 
+def test_a_write_lays_out_an_unread_table_as_dumps_does_after_a_same_length_edit(run,
+                                                                                seeded):
+    """Two records' lines swapped by hand keep the table's length, so it is read lazily
+    (and alike); a write that never uses it still writes what dumps writes, keys sorted."""
+    for url in ("https://example.com/a", "https://example.com/b"):
+        run("article", "add", url, "-d", "nyt-v-openai", "--title", "A")
+    blob = seeded.read_bytes()
+    articles = json.loads(blob)["articles"]
+    sorted_text, swapped = (orjson.dumps(table, option=orjson.OPT_INDENT_2).replace(
+        b"\n", b"\n  ") for table in (articles, dict(reversed(articles.items()))))
+    assert sorted_text in blob and swapped != sorted_text and len(swapped) == len(sorted_text)
+    edited = blob.replace(sorted_text, swapped)
+    assert file_store._split_tables(edited) is not None  # the lengths it was written with
+    seeded.write_bytes(edited)
+    assert run("dispute", "edit", "nyt-v-openai", "--tag", "x").exit_code == 0
+    after = seeded.read_bytes()
+    assert json.loads(after)["articles"] == articles
+    assert after == storage.dumps(json.loads(after))
+
+
 def test_a_damaged_table_is_reported_when_a_command_reads_it(run, seeded):
     run("article", "add", "https://example.com/a", "-d", "nyt-v-openai", "--title", "A")
     blob = seeded.read_bytes()

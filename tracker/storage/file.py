@@ -608,11 +608,15 @@ class FileStore(Records):
     def flush(self) -> None:
         """Write the file once if anything changed (tables never parsed are copied, once
         they are known to parse: a damaged one written back would become the backup, and
-        'doctor --restore' could no longer put back the last good generation), noting
-        each table's length for the next read (`read_tables`)."""
+        'doctor --restore' could no longer put back the last good generation, and when
+        they are laid out as dumps lays them out), noting each table's length for the
+        next read (`read_tables`)."""
         if self._storage.dirty:
-            for name, text in self._pending.items():
-                _parse_table(self.path, name, text)
+            for name, text in list(self._pending.items()):
+                table = _parse_table(self.path, name, text)
+                if _table_texts({name: table}, {})[name] != text:  # a hand edit that kept
+                    self._storage.data[name] = table  # its length (lines moved): written
+                    del self._pending[name]  # as dumps writes it, not as it was read
             self._note_entries_floor()
             texts = _table_texts({t: d for t, d in self._storage.data.items() if t != "meta"},
                                  self._pending)
