@@ -551,7 +551,7 @@ def test_a_command_parses_only_the_tables_it_uses(run, seeded, monkeypatch):
     assert "articles" not in parsed and "feeds" in parsed
     before = seeded.read_bytes()
     assert run("dispute", "edit", "nyt-v-openai", "--tag", "x").exit_code == 0
-    assert parsed.count("articles") == 1  # checked before the write, then copied as read
+    assert parsed.count("articles") == 1  # parsed for the write, not before
     after = json.loads(seeded.read_bytes())
     assert after["articles"] == json.loads(before)["articles"]
     assert storage.dumps(after) == seeded.read_bytes()

@@ -516,7 +516,7 @@ class FileStore(Records):
     """The tracker's records, read from one JSON file; see the module docstring.
 
     `pending` holds tables read from the file but not parsed yet (see `_split_tables`):
-    each is parsed when first used, and written back as it was read if it never was.
+    each is parsed when first used, or when the file is written.
     """
 
     def __init__(self, path: Path, data: Raw, identity: tuple[int, ...] | None = None,
@@ -606,20 +606,17 @@ class FileStore(Records):
         return self._storage.dirty
 
     def flush(self) -> None:
-        """Write the file once if anything changed (tables never parsed are copied, once
-        they are known to parse: a damaged one written back would become the backup, and
-        'doctor --restore' could no longer put back the last good generation, and when
-        they are laid out as dumps lays them out), noting each table's length for the
-        next read (`read_tables`)."""
+        """Write the file once if anything changed, noting each table's length for the
+        next read (`read_tables`). Tables never parsed are parsed now (a damaged one
+        written back would become the backup, and 'doctor --restore' could no longer put
+        back the last good generation) and written as dumps writes them: as they were
+        read, unless a hand edit kept a table's length (lines moved, keys unsorted)."""
         if self._storage.dirty:
-            for name, text in list(self._pending.items()):
-                table = _parse_table(self.path, name, text)
-                if _table_texts({name: table}, {})[name] != text:  # a hand edit that kept
-                    self._storage.data[name] = table  # its length (lines moved): written
-                    del self._pending[name]  # as dumps writes it, not as it was read
+            unread = {name: _table_texts({name: _parse_table(self.path, name, text)}, {})[name]
+                      for name, text in self._pending.items()}
             self._note_entries_floor()
             texts = _table_texts({t: d for t, d in self._storage.data.items() if t != "meta"},
-                                 self._pending)
+                                 {}) | unread
             lengths = {name: len(text) for name, text in texts.items()}
             if self._data("meta").get(_LENGTHS) != lengths:
                 self._put("meta", {_LENGTHS: lengths})
