@@ -577,6 +577,56 @@ def test_a_write_lays_out_an_unread_table_as_dumps_does_after_a_same_length_edit
     assert after == storage.dumps(json.loads(after))
 
 
+def _scanned_counts(path: Path) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for doc in json.loads(path.read_bytes()).get("articles", {}).values():
+        for link in doc["links"]:
+            counts[link["dispute"]] = counts.get(link["dispute"], 0) + 1
+    return counts
+
+
+def test_dispute_list_counts_articles_without_reading_them(run, seeded, monkeypatch):
+    """The counts come from a note each write makes again with the articles parsed; after
+    every kind of change to the links they are what reading the articles gives."""
+    steps = [
+        ("article", "add", "https://example.com/a", "-d", "nyt-v-openai"),
+        ("article", "add", "https://example.com/b", "-d", "nyt-v-openai", "-d",
+         "getty-v-stability"),
+        ("dispute", "edit", "getty-v-stability", "--tag", "x"),  # the articles untouched
+        ("article", "link", "https://example.com/a", "-d", "coda-v-openai"),
+        ("article", "unlink", "https://example.com/b", "-d", "nyt-v-openai"),
+        ("dispute", "edit", "coda-v-openai", "--rename", "coda-v-openai-sora"),
+        ("article", "remove", "https://example.com/a"),
+        ("dispute", "remove", "getty-v-stability", "--yes"),
+    ]
+    parsed: list[str] = []
+    parse = file_store._parse_table
+    monkeypatch.setattr(file_store, "_parse_table",
+                        lambda path, name, text: parsed.append(name) or parse(path, name, text))
+    for step in steps:
+        assert run(*step).exit_code == 0, step
+        parsed.clear()
+        rows = as_json(run("dispute", "list", "--json"))
+        assert "articles" not in parsed, step
+        expected = _scanned_counts(seeded)
+        assert {r["slug"]: r["articles"] for r in rows} == {
+            r["slug"]: expected.get(r["slug"], 0) for r in rows}, step
+        with open_store(seeded) as store:
+            assert store.link_counts() == expected
+            assert store.link_counts("nyt-v-openai") == {
+                k: v for k, v in expected.items() if k == "nyt-v-openai"}
+
+
+def test_a_malformed_article_leaves_the_counts_to_a_read(run, seeded):
+    run("article", "add", "https://example.com/a", "-d", "nyt-v-openai")
+    with open_store(seeded, write=True) as store:
+        store.put_documents("articles", {"https://example.com/x": {"url": "x", "links": [{}]}})
+    noted = json.loads(seeded.read_bytes())["meta"]
+    assert file_store._COUNTS not in noted  # no note: dispute list reads the articles
+    with open_store(seeded) as store:
+        assert store.link_counts("nyt-v-openai") == {"nyt-v-openai": 1}
+
+
 def test_a_damaged_table_is_reported_when_a_command_reads_it(run, seeded):
     run("article", "add", "https://example.com/a", "-d", "nyt-v-openai", "--title", "A")
     blob = seeded.read_bytes()
