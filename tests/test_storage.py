@@ -617,6 +617,23 @@ def test_dispute_list_counts_articles_without_reading_them(run, seeded, monkeypa
                 k: v for k, v in expected.items() if k == "nyt-v-openai"}
 
 
+def test_a_write_makes_the_notes_again_after_a_same_length_hand_edit(run, seeded):
+    """A kept item's "seen" corrected by hand to an earlier date keeps the file's lengths,
+    so it reads lazily with the old floor; the next write, of anything, makes the notes
+    again from what it writes, and the item then expires."""
+    with open_store(seeded, write=True) as store:
+        store.put_entries({"https://example.com/k": {
+            "url": "https://example.com/k", "title": "K", "seen": "2026-11-30T10:00:00+00:00"}})
+    blob = seeded.read_bytes()
+    edited = blob.replace(b'"seen": "2026-11-30T10', b'"seen": "2020-11-30T10', 1)  # not the note
+    assert edited != blob and file_store._split_tables(edited) is not None
+    seeded.write_bytes(edited)
+    assert run("dispute", "edit", "nyt-v-openai", "--tag", "x").exit_code == 0
+    with open_store(seeded) as store:
+        assert store.entries_seen_before("2026-01-01T00:00:00+00:00") == [
+            "https://example.com/k"]
+
+
 def test_a_malformed_article_leaves_the_counts_to_a_read(run, seeded):
     run("article", "add", "https://example.com/a", "-d", "nyt-v-openai")
     with open_store(seeded, write=True) as store:

@@ -577,8 +577,8 @@ class FileStore(Records):
     def entries_seen_before(self, cutoff: str) -> list[str]:
         """As for every store; but a poll asks this each time, and the kept items are most
         of the file: the meta note `_FLOOR` (no kept item was seen before its `seen`,
-        made again whenever the file is written with the items parsed) answers "none" for a
-        cutoff not past it while they are unparsed, so unchanged since it was made."""
+        made again at every write) answers "none" for a cutoff not past it while they are
+        unparsed, so unchanged since it was made."""
         note = self._data("meta").get(_FLOOR)
         floor = note.get("seen") if isinstance(note, dict) else None
         if "entries" in self._pending and isinstance(floor, str) and cutoff <= floor:
@@ -586,8 +586,6 @@ class FileStore(Records):
         return super().entries_seen_before(cutoff)
 
     def _note_entries_floor(self) -> None:
-        if "entries" in self._pending:
-            return  # not changed since the file was written, with its note
         seen = [str(doc.get("seen", "")) for doc in self._data("entries").values()
                 if isinstance(doc, dict)]
         note = {"seen": min(seen)} if seen else None
@@ -601,8 +599,8 @@ class FileStore(Records):
 
     def link_counts(self, dispute: str | None = None) -> dict[str, int]:
         """As for every store; but `dispute list` asks this, and the articles are most of
-        the file: the meta note `_COUNTS` (made again whenever the file is written with the
-        articles parsed) answers while they are unparsed, so unchanged since it was made."""
+        the file: the meta note `_COUNTS` (made again at every write) answers while they
+        are unparsed, so unchanged since it was made."""
         note = self._data("meta").get(_COUNTS)
         if "articles" in self._pending and isinstance(note, dict) and all(
                 type(n) is int for n in note.values()):
@@ -610,8 +608,6 @@ class FileStore(Records):
         return super().link_counts(dispute)
 
     def _note_link_counts(self) -> None:
-        if "articles" in self._pending:
-            return  # not changed since the file was written, with its note
         counts: dict[str, int] = {}
         note: dict[str, int] | None = None
         for doc in self._data("articles").values():
@@ -645,14 +641,15 @@ class FileStore(Records):
         next read (`read_tables`). Tables never parsed are parsed now (a damaged one
         written back would become the backup, and 'doctor --restore' could no longer put
         back the last good generation) and written as dumps writes them: as they were
-        read, unless a hand edit kept a table's length (lines moved, keys unsorted)."""
+        read, unless a hand edit kept a table's length (lines moved, keys unsorted). The
+        notes on the kept items and the articles are made again from them each time."""
         if self._storage.dirty:
-            unread = {name: _table_texts({name: _parse_table(self.path, name, text)}, {})[name]
-                      for name, text in self._pending.items()}
+            for name in list(self._pending):
+                self._data(name)  # so the notes below are made from what is written
             self._note_entries_floor()
             self._note_link_counts()
             texts = _table_texts({t: d for t, d in self._storage.data.items() if t != "meta"},
-                                 {}) | unread
+                                 {})
             lengths = {name: len(text) for name, text in texts.items()}
             if self._data("meta").get(_LENGTHS) != lengths:
                 self._put("meta", {_LENGTHS: lengths})
