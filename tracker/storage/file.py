@@ -234,19 +234,14 @@ def _split_tables(blob: bytes) -> tuple[dict[str, Any], dict[str, memoryview]] |
     return (meta, tables) if pos == len(blob) else None
 
 
-def _join_tables(data: Raw, pending: dict[str, memoryview]) -> bytes:
-    """What `dumps` writes for `data` plus the still unparsed `pending` tables, with those
-    copied as they were read (no parse, no dump) and the others indented one level."""
-    return _join_texts(_table_texts(data, pending))
-
-
-def _table_texts(data: Raw, pending: dict[str, memoryview]) -> dict[str, bytes]:
-    return {name: pending[name].tobytes() if name in pending
-            else orjson.dumps(data[name], option=_LAYOUT).replace(b"\n", b"\n  ")
-            for name in {*data, *pending}}
+def _table_texts(data: Raw) -> dict[str, bytes]:
+    """Each table as `dumps` writes it inside the file: indented one level."""
+    return {name: orjson.dumps(table, option=_LAYOUT).replace(b"\n", b"\n  ")
+            for name, table in data.items()}
 
 
 def _join_texts(texts: dict[str, bytes]) -> bytes:
+    """The file `dumps` writes for the tables whose `_table_texts` these are."""
     if not texts:
         return dumps({})
     parts = [orjson.dumps(name) + b": " + texts[name] for name in sorted(texts)]
@@ -588,12 +583,7 @@ class FileStore(Records):
     def _note_entries_floor(self) -> None:
         seen = [str(doc.get("seen", "")) for doc in self._data("entries").values()
                 if isinstance(doc, dict)]
-        note = {"seen": min(seen)} if seen else None
-        if self._data("meta").get(_FLOOR) != note:
-            if note is None:
-                self._remove("meta", [_FLOOR])
-            else:
-                self._put("meta", {_FLOOR: note})
+        self._note(_FLOOR, {"seen": min(seen)} if seen else None)
 
     # -- articles per dispute, without reading the articles when they have not changed -----
 
@@ -609,22 +599,24 @@ class FileStore(Records):
 
     def _note_link_counts(self) -> None:
         counts: dict[str, int] = {}
-        note: dict[str, int] | None = None
         for doc in self._data("articles").values():
             links = doc.get("links", []) if isinstance(doc, dict) else None
             if not isinstance(links, list) or not all(
                     isinstance(link, dict) and isinstance(link.get("dispute"), str)
                     for link in links):
-                break  # a malformed record (doctor names it): counted by reading them
+                self._note(_COUNTS, None)  # a malformed record (doctor names it): counted
+                return  # by reading them
             for link in links:
                 counts[link["dispute"]] = counts.get(link["dispute"], 0) + 1
-        else:
-            note = counts
-        if self._data("meta").get(_COUNTS) != note:
+        self._note(_COUNTS, counts)
+
+    def _note(self, key: str, note: dict[str, Any] | None) -> None:
+        """Set (or, for None, drop) one of this backend's own notes in the meta table."""
+        if self._data("meta").get(key) != note:
             if note is None:
-                self._remove("meta", [_COUNTS])
+                self._remove("meta", [key])
             else:
-                self._put("meta", {_COUNTS: note})
+                self._put("meta", {key: note})
 
     def documents(self, table: str) -> Iterator[tuple[str, Any]]:
         """As stored, less this backend's own notes (a copy or an export never carries them)."""
@@ -648,12 +640,9 @@ class FileStore(Records):
                 self._data(name)  # so the notes below are made from what is written
             self._note_entries_floor()
             self._note_link_counts()
-            texts = _table_texts({t: d for t, d in self._storage.data.items() if t != "meta"},
-                                 {})
-            lengths = {name: len(text) for name, text in texts.items()}
-            if self._data("meta").get(_LENGTHS) != lengths:
-                self._put("meta", {_LENGTHS: lengths})
-            texts |= _table_texts({"meta": self._storage.data["meta"]}, {})
+            texts = _table_texts({t: d for t, d in self._storage.data.items() if t != "meta"})
+            self._note(_LENGTHS, {name: len(text) for name, text in texts.items()})
+            texts |= _table_texts({"meta": self._storage.data["meta"]})
             atomic_write(self.path, _join_texts(texts))
             self._storage.dirty = False
 
